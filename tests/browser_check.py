@@ -1,0 +1,112 @@
+"""Open every page of the built book in headless Chromium, offline, and report what a reader would hit.
+
+Usage: python tests/browser_check.py [_build/html]
+
+The site is served on 127.0.0.1; every request to any other host is blocked
+and counted as a failure. A page fails on: a failed or blocked request, an HTTP
+error, a console error or uncaught exception, an image that did not load, an
+equation left as raw TeX (a ``.math`` element MathJax did not typeset), or a
+missing title. A screenshot of each page is saved under ``_build/screenshots``.
+Prints one line per page and a closing ``N passed, M failed`` line; exits 1 on
+any failure.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import pathlib
+import sys
+import threading
+from urllib.parse import urlparse
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+# JavaScript run in the page once it has settled: raw TeX, broken images, title.
+PAGE_REPORT = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  const maths = [...document.querySelectorAll('.math')];
+  const raw = maths.filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.trim().slice(0, 60));
+  const images = [...document.images];
+  const broken = images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
+  return {title: document.title, maths: maths.length, raw, images: images.length, broken};
+}"""
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(root: pathlib.Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def check_page(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
+    problems: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text[:200]}"))
+    page.on("pageerror", lambda e: problems.append(f"uncaught exception: {str(e)[:200]}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url[:120]} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url[:120]}"))
+    page.goto(f"{base}/{rel}", wait_until="networkidle")
+    report = page.evaluate(PAGE_REPORT)
+    title = (report["title"] or "").strip()
+    if not title or title.startswith("<no title>"):
+        problems.append(f"page has no title ({title!r})")
+    problems += [f"raw TeX not typeset: {t!r}" for t in report["raw"]]
+    problems += [f"image did not load: {src}" for src in report["broken"]]
+    shot = shots / (rel.replace("/", "__").removesuffix(".html") + ".png")
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+    print(f"{'FAIL' if problems else 'ok  '} {rel}: title {title[:50]!r}, {report['maths']} equations, "
+          f"{report['images']} images")
+    for p in problems:
+        print(f"       - {p}")
+    return problems
+
+
+def main(root: str = "_build/html") -> int:
+    site = pathlib.Path(root).resolve()
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                   if not {"_static", "_sources", "mathjax"} & set(p.relative_to(site).parts))
+    if not pages:
+        print(f"no HTML pages under {site}: run `make book` first")
+        return 1
+    shots = site.parent / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    server, base = serve(site)
+    host = urlparse(base).netloc
+    blocked: list[str] = []
+
+    def route(r):
+        if urlparse(r.request.url).netloc == host:
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort("blockedbyclient")
+
+    failed = 0
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.route("**/*", route)
+        for rel in pages:
+            failed += bool(check_page(context, base, rel, shots))
+        browser.close()
+    server.shutdown()
+    for url in sorted(set(blocked)):
+        print(f"blocked request to another host: {url}")
+    print(f"screenshots in {shots}")
+    print(f"{len(pages) - failed} passed, {failed} failed")
+    return 1 if failed or blocked else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
