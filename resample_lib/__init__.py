@@ -5,10 +5,28 @@ signature of its ``torch.nn.functional`` namesake; ``tests/`` proves the two
 equal. Helpers for images, feature maps, figures and devices live beside them.
 """
 from . import arithmetic, features, images, viz
-from .arithmetic import conv_output_size, conv_transpose_output_size, output_padding_for, pool_output_size
+from .arithmetic import (
+    conv_output_size,
+    conv_transpose_output_size,
+    output_padding_for,
+    pool_output_size,
+    receptive_field,
+    tf_same_padding,
+)
+from .blur_pool import BlurPool2d, binomial_filter, binomial_filter2d, blur_pool2d
+from .convolution import conv2d
 from .device import get_device, manual_seed
 from .features import feature_maps, filter_bank
 from .metrics import psnr
+from .pooling import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, max_unpool2d
+from .shuffle import icnr_, pixel_shuffle, pixel_unshuffle
+from .transposed import (
+    conv2d_matrix,
+    conv_transpose2d,
+    conv_transpose2d_matrix,
+    conv_transpose2d_scatter,
+    conv_transpose2d_zero_insertion,
+)
 from .images import checkerboard, disk, impulse, photo, ramp, zone_plate
 
 __version__ = "0.1.0"

@@ -62,3 +62,35 @@ def output_padding_for(
     ``output_padding`` picks which one the transposed convolution returns.
     """
     return n_out - conv_transpose_output_size(n_in, kernel, stride, padding, 0, dilation)
+
+
+def tf_same_padding(n: int, kernel: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
+    r"""The ``(before, after)`` zero padding of TensorFlow's ``padding='SAME'`` along one axis.
+
+    TensorFlow makes the output length :math:`\lceil n / s \rceil` and pads the
+    smallest total that achieves it, putting the odd pixel *after* the input:
+    ``total = max((ceil(n/s) - 1) s + d(k-1) + 1 - n, 0)``, ``before = total // 2``.
+    On even sizes with ``k = 3, s = 2`` that is ``(0, 1)``: DDIM's hand-written pad.
+
+    >>> tf_same_padding(8, 3, 2), tf_same_padding(7, 3, 2)
+    ((0, 1), (1, 1))
+    """
+    out = -(-n // stride)
+    total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - n, 0)
+    return total // 2, total - total // 2
+
+
+def receptive_field(kernels: list[int], strides: list[int], dilations: list[int] | None = None) -> int:
+    r"""Receptive field (in input pixels) of one output of a stack of convolutions or pools.
+
+    :math:`r_L = 1 + \sum_{l=1}^{L} d_l (k_l - 1) \prod_{j<l} s_j`.
+
+    >>> receptive_field([3, 3, 3], [2, 2, 2])
+    15
+    """
+    dilations = dilations or [1] * len(kernels)
+    r, jump = 1, 1
+    for k, s, d in zip(kernels, strides, dilations):
+        r += d * (k - 1) * jump
+        jump *= s
+    return r

@@ -148,3 +148,31 @@ def test_viz_figures_have_titles_and_colorbars():
     with pytest.raises(ValueError, match="2 images but 1 titles"):
         viz.show_images([img, img], ["only one"])
     matplotlib.pyplot.close("all")
+
+
+@pytest.mark.parametrize("n", range(3, 14))
+@pytest.mark.parametrize("k,s", [(3, 2), (2, 2), (5, 2), (3, 3), (4, 1)])
+def test_tf_same_padding_gives_ceil_n_over_s(n, k, s):
+    before, after = rl.tf_same_padding(n, k, s)
+    assert 0 <= after - before <= 1  # the odd pixel goes after
+    x = F.pad(torch.zeros(1, 1, n, n), (before, after, before, after))
+    assert F.conv2d(x, torch.zeros(1, 1, k, k), stride=s).shape[-1] == -(-n // s)
+
+
+def test_ddim_pad_equals_tf_same_on_even_sizes_only():
+    assert all(rl.tf_same_padding(n, 3, 2) == (0, 1) for n in range(4, 40, 2))
+    assert all(rl.tf_same_padding(n, 3, 2) == (1, 1) for n in range(5, 40, 2))
+
+
+@pytest.mark.parametrize("layers", [[(3, 2)], [(3, 2), (3, 2), (3, 2)], [(5, 1), (2, 2), (3, 2)], [(3, 1), (3, 1)]])
+def test_receptive_field_matches_gradient_support(layers):
+    n = 64
+    x = torch.zeros(1, 1, n, n, dtype=torch.float64, requires_grad=True)
+    y = x
+    for k, s in layers:
+        y = F.conv2d(y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s)
+    centre = y.shape[-1] // 2
+    (grad,) = torch.autograd.grad(y[0, 0, centre, centre], x)
+    rows = grad[0, 0].abs().sum(dim=1).nonzero()
+    support = int(rows.max() - rows.min() + 1)
+    assert support == rl.receptive_field([k for k, _ in layers], [s for _, s in layers])
