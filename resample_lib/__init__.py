@@ -4,7 +4,7 @@ Each operation the book teaches lives in a module named for it and mirrors the
 signature of its ``torch.nn.functional`` namesake; ``tests/`` proves the two
 equal. Helpers for images, feature maps, figures and devices live beside them.
 """
-from . import arithmetic, features, images, viz
+from . import arithmetic, features, images, kernels, spectral, viz
 from .arithmetic import (
     conv_output_size,
     conv_transpose_output_size,
@@ -17,9 +17,32 @@ from .blur_pool import BlurPool2d, binomial_filter, binomial_filter2d, blur_pool
 from .convolution import conv2d
 from .device import get_device, manual_seed
 from .features import feature_maps, filter_bank
+from .images import checkerboard, disk, impulse, photo, ramp, zone_plate
+from .interpolation import (
+    MODES,
+    interpolate,
+    interpolate_output_size,
+    pixel_scale,
+    resample_matrix,
+    resample_taps,
+    source_coordinates,
+)
+from .kernels import box, keys_cubic, lanczos, triangle
 from .metrics import psnr
 from .pooling import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, max_unpool2d
 from .shuffle import icnr_, pixel_shuffle, pixel_unshuffle
+from .spectral import (
+    alias_decomposition,
+    aliasing_score,
+    frequency_response,
+    frequency_response2d,
+    ideal_downsample,
+    ideal_lowpass,
+    log_spectrum,
+    power_spectrum,
+    radial_profile,
+    spectrum_frequencies,
+)
 from .transposed import (
     conv2d_matrix,
     conv_transpose2d,
@@ -27,6 +50,5 @@ from .transposed import (
     conv_transpose2d_scatter,
     conv_transpose2d_zero_insertion,
 )
-from .images import checkerboard, disk, impulse, photo, ramp, zone_plate
 
 __version__ = "0.1.0"
