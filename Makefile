@@ -27,8 +27,10 @@ $(MATHJAX): package.json package-lock.json
 book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+# Two pytest workers, one thread each: two workers with two OpenMP threads each oversubscribe
+# the two cores, and torch's many small parallel ops then slow down by 10-30x.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadscope
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadscope
 
 # Opens every page of the built site in headless Chromium with other hosts blocked (needs `make book` first).
 browser-check: $(STAMP)
