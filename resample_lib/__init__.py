@@ -13,6 +13,19 @@ from .arithmetic import (
     receptive_field,
     tf_same_padding,
 )
+from .blocks import (
+    DOWNSAMPLERS,
+    UPSAMPLERS,
+    BilinearUpsample,
+    BlurPoolDownsample,
+    Downsample,
+    MaxPoolDownsample,
+    PixelShuffleUpsample,
+    PixelUnshuffleDownsample,
+    StridedConvDownsample,
+    TransposedUpsample,
+    Upsample,
+)
 from .blur_pool import BlurPool2d, binomial_filter, binomial_filter2d, blur_pool2d
 from .convolution import conv2d
 from .device import get_device, manual_seed
@@ -43,6 +56,7 @@ from .spectral import (
     radial_profile,
     spectrum_frequencies,
 )
+from .unet import SmallUNet, count_macs, count_parameters, trace_shapes
 from .transposed import (
     conv2d_matrix,
     conv_transpose2d,
