@@ -72,6 +72,17 @@ def check_page(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
     return problems
 
 
+def expected_pages() -> set[str]:
+    """The pages the table of contents asks for, plus Sphinx's own index, genindex and search pages."""
+    import yaml
+
+    toc = yaml.safe_load((pathlib.Path(__file__).resolve().parents[1] / "_toc.yml").read_text())
+    files = {toc["root"]}
+    for part in toc.get("parts", []):
+        files |= {c["file"] for c in part.get("chapters", [])}
+    return {f"{f}.html" for f in files} | {"index.html", "genindex.html", "search.html"}
+
+
 def main(root: str = "_build/html") -> int:
     site = pathlib.Path(root).resolve()
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
@@ -79,6 +90,13 @@ def main(root: str = "_build/html") -> int:
     if not pages:
         print(f"no HTML pages under {site}: run `make book` first")
         return 1
+    # A page outside the table of contents means the source scan picked up files it should not
+    # (for instance the Markdown files of a virtual environment inside the repository).
+    unexpected, missing = sorted(set(pages) - expected_pages()), sorted(expected_pages() - set(pages))
+    for page in unexpected:
+        print(f"FAIL unexpected page (not in _toc.yml): {page}")
+    for page in missing:
+        print(f"FAIL missing page listed in _toc.yml: {page}")
     shots = site.parent / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     server, base = serve(site)
@@ -104,7 +122,8 @@ def main(root: str = "_build/html") -> int:
     for url in sorted(set(blocked)):
         print(f"blocked request to another host: {url}")
     print(f"screenshots in {shots}")
-    print(f"{len(pages) - failed} passed, {failed} failed")
+    failed += len(unexpected) + len(missing)
+    print(f"{len(pages) + len(missing) - failed} passed, {failed} failed")
     return 1 if failed or blocked else 0
 
 
