@@ -54,10 +54,11 @@ dtype but ``float64``), so results agree to rounding.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
-from typing import Optional, Union
+from typing import NamedTuple, Optional, Union
 
 import torch
 from torch import Tensor
@@ -570,19 +571,282 @@ def _apply_axis(x: Tensor, dim: int, index: Tensor, weight: Tensor) -> Tensor:
     return out
 
 
-def _axis_order(n_in: list[int], n_out: list[int], taps: list[int]) -> list[int]:
+# ---------------------------------------------------------------------------
+# Making it fast. Everything above is the arithmetic; what follows applies the
+# same taps and weights with fewer, cheaper tensor operations:
+#
+# * the per-axis tables are built once per configuration and cached
+#   (:func:`_axis_plan`): building them takes a dozen small tensor operations,
+#   more time than a whole small resize;
+# * where the taps repeat regularly, as they do for integer scale factors, a tap
+#   is a *strided view* of the input instead of a gather (:class:`_Lattice`);
+# * ``nearest`` with integer factors is slicing and broadcasting
+#   (:func:`_nearest_by_views`).
+# ---------------------------------------------------------------------------
+
+
+class _Lattice(NamedTuple):
+    r"""Taps that repeat with period :math:`P` along the output and stride :math:`Q` along the input.
+
+    Write output sample :math:`i = P m + p` (block :math:`m`, phase :math:`p`). For the
+    blocks :math:`lo \le m < hi`, tap :math:`k` of phase :math:`p` reads input sample
+    :math:`Q m + o_{pk}` with weight :math:`w_{pk}`, both independent of :math:`m`. So
+    one phase of the output is :math:`\sum_k w_{pk}\, x[o_{pk} + Q m]`: a weighted sum
+    of strided *views* of the input, with scalar weights and no index tensor.
+    Upsampling by an integer :math:`r` has :math:`P = r, Q = 1`; downsampling by
+    :math:`r` has :math:`P = 1, Q = r`.
+
+    Near the edges the taps change (indices are clamped, kernels cut and
+    renormalized). Those output samples (``edge_rows``) are gathered as usual,
+    unless ``pad`` is set: then the input is first extended by ``pad[0]`` and
+    ``pad[1]`` copies of its edge samples, which turns clamped indices into
+    ordinary ones, and the lattice covers the blocks whose taps differ from the
+    regular ones only by that clamping.
+    """
+
+    period: int
+    stride: int
+    lo: int
+    hi: int
+    taps: tuple[tuple[tuple[int, float], ...], ...]  # per phase: (offset o, weight w) of each nonzero tap
+    pad: tuple[int, int]
+    edge_rows: Tensor  # output samples outside blocks [lo, hi), and their taps
+    edge_index: Tensor
+    edge_weight: Tensor
+
+
+class _AxisPlan(NamedTuple):
+    """One axis's taps, without the taps that are zero in every row, and their lattices if they have one."""
+
+    index: Tensor
+    weight: Tensor
+    lattice: Optional[_Lattice]  # edges gathered
+    padded: Optional[_Lattice]  # edges from a padded input, where that covers more rows
+
+
+def _find_lattice(index: Tensor, weight: Tensor, max_period: int = 8, min_blocks: int = 4) -> Optional[_Lattice]:
+    r"""The :class:`_Lattice` of a tap table, if it has one covering at least half of its blocks.
+
+    Tries periods :math:`P = 1, 2, \dots`; takes the stride and the taps of the
+    middle block and grows the run of blocks that repeat them *exactly* (same
+    indices shifted by :math:`Q m`, bitwise equal weights), so the lattice holds
+    the table's own numbers.
+    """
+    n_out, k = index.shape
+    for period in range(1, max_period + 1):
+        blocks = n_out // period
+        if blocks < min_blocks:
+            break
+        if n_out % period:
+            continue
+        idx, w = index.reshape(blocks, period, k), weight.reshape(blocks, period, k)
+        mid = blocks // 2
+        stride = int(idx[mid, 0, 0] - idx[mid - 1, 0, 0])
+        if stride < 1:
+            continue
+        offset = idx[mid] - stride * mid  # (period, k)
+        m = torch.arange(blocks, device=index.device)[:, None, None]
+        regular = ((idx == offset + stride * m) & (w == w[mid])).flatten(1).all(1).tolist()
+        if not regular[mid]:
+            continue
+        lo, hi = mid, mid + 1
+        while lo > 0 and regular[lo - 1]:
+            lo -= 1
+        while hi < blocks and regular[hi]:
+            hi += 1
+        if 2 * (hi - lo) < blocks:
+            continue
+        taps = tuple(
+            tuple((o, v) for o, v in zip(offset[p].tolist(), w[mid, p].tolist()) if v != 0)
+            for p in range(period))
+        if not all(taps):
+            continue  # a phase of zeros: leave that to the gather
+        return _with_blocks(period, stride, lo, hi, taps, (0, 0), index, weight)
+    return None
+
+
+def _with_blocks(period: int, stride: int, lo: int, hi: int, taps, pad: tuple[int, int],
+                 index: Tensor, weight: Tensor) -> _Lattice:
+    n_out = index.shape[0]
+    edge_rows = torch.cat([torch.arange(0, lo * period), torch.arange(hi * period, n_out)]).to(index.device)
+    return _Lattice(period, stride, lo, hi, taps, pad, edge_rows, index[edge_rows], weight[edge_rows])
+
+
+def _pad_lattice(lat: _Lattice, index: Tensor, weight: Tensor, n_in: int) -> Optional[_Lattice]:
+    """Extend ``lat`` over the edge blocks whose taps are its own with indices clamped to ``[0, n_in)``.
+
+    A row matches if, summing the weights that land on each input sample, it is
+    the lattice's row with clamped indices (to a few units in the last place:
+    ``linear`` puts weight 1 on sample 0 where the lattice puts 0.25 and 0.75 on
+    samples -1 and 0). Returns None if no edge block matches.
+    """
+    tol = 4 * torch.finfo(weight.dtype).eps
+
+    def matches(m: int) -> bool:
+        for p, taps in enumerate(lat.taps):
+            want: dict[int, float] = {}
+            for o, v in taps:
+                j = min(max(lat.stride * m + o, 0), n_in - 1)
+                want[j] = want.get(j, 0.0) + v
+            have: dict[int, float] = {}
+            for j, v in zip(index[lat.period * m + p].tolist(), weight[lat.period * m + p].tolist()):
+                have[j] = have.get(j, 0.0) + v
+            if any(abs(want.get(j, 0.0) - have.get(j, 0.0)) > tol for j in want.keys() | have.keys()):
+                return False
+        return True
+
+    lo, hi = lat.lo, lat.hi
+    while lo > 0 and matches(lo - 1):
+        lo -= 1
+    while hi < index.shape[0] // lat.period and matches(hi):
+        hi += 1
+    if (lo, hi) == (lat.lo, lat.hi):
+        return None
+    offsets = [o for taps in lat.taps for o, _ in taps]
+    pad = (max(0, -(lat.stride * lo + min(offsets))), max(0, lat.stride * (hi - 1) + max(offsets) - (n_in - 1)))
+    return _with_blocks(lat.period, lat.stride, lo, hi, lat.taps, pad, index, weight)
+
+
+@functools.lru_cache(maxsize=256)
+def _axis_plan(
+    n_in: int, n_out: int, kind: str, align_corners: Optional[bool], scale: Optional[float], antialias: bool,
+    weight_dtype: torch.dtype, coord_dtype: torch.dtype, legacy_2d: bool, device: torch.device,
+) -> Optional[_AxisPlan]:
+    """The taps of one axis of :func:`interpolate`, or None if the axis is left unchanged.
+
+    Cached: the tables depend only on these arguments, and their users never
+    modify them.
+    """
+    if kind in ("nearest", "nearest-exact"):
+        index = _nearest_index(n_in, n_out, kind == "nearest-exact", scale, coord_dtype, device, legacy_2d)[:, None]
+        weight = torch.ones(index.shape, dtype=weight_dtype, device=device)
+    else:
+        index, weight = resample_taps(n_in, n_out, kind, align_corners, scale, antialias,
+                                      dtype=weight_dtype, device=device)
+    if n_in == n_out and index.shape[1] == 1 and bool((index[:, 0] == torch.arange(n_in, device=device)).all()):
+        return None  # identity along this axis
+    keep = (weight != 0).any(0)
+    if bool(keep.any()) and not bool(keep.all()):
+        index, weight = index[:, keep], weight[:, keep]
+    lattice = _find_lattice(index, weight)
+    padded = None if lattice is None else _pad_lattice(lattice, index, weight, n_in)
+    return _AxisPlan(index, weight, lattice, padded)
+
+
+def _strided(x: Tensor, dim: int, start: int, stride: int, count: int) -> Tensor:
+    """The view ``x[..., start + stride * m, ...]`` for ``m = 0, ..., count - 1`` along ``dim``."""
+    return x[(slice(None),) * dim + (slice(start, start + stride * (count - 1) + 1, stride),)]
+
+
+def _apply_lattice(x: Tensor, dim: int, lat: _Lattice, n_out: int) -> Tensor:
+    """:func:`_apply_axis` for taps on a :class:`_Lattice`: weighted sums of strided views, phase by phase.
+
+    May return a view of ``x`` (period 1, one tap of weight 1: plain subsampling).
+    """
+    source = x
+    if any(lat.pad):  # replicate the edge samples: clamped indices become ordinary ones
+        left, right = (x.narrow(dim, i, 1).expand(*x.shape[:dim], n, *x.shape[dim + 1:])
+                       for i, n in ((0, lat.pad[0]), (-1, lat.pad[1])))
+        source = torch.cat([left, x, right], dim)
+    start, count = lat.pad[0] + lat.stride * lat.lo, lat.hi - lat.lo
+    # out= cannot record a gradient; where none is needed it saves a copy into the (strided) output
+    use_out = not (torch.is_grad_enabled() and x.requires_grad)
+
+    def phase(taps: tuple[tuple[int, float], ...], dst: Optional[Tensor]) -> Tensor:
+        """sum_k w_k * x[start + o_k + stride * m], written into ``dst`` when given."""
+        views = [(_strided(source, dim, start + o, lat.stride, count), w) for o, w in taps]
+        if len(views) == 1 and views[0][1] == 1:
+            return views[0][0] if dst is None else dst.copy_(views[0][0])
+        if dst is not None and use_out and dim != x.dim() - 1:
+            # dst's rows are contiguous: accumulate in place, without a temporary as large as dst
+            torch.mul(views[0][0], views[0][1], out=dst)
+            for view, w in views[1:]:
+                dst.add_(view, alpha=w)
+            return dst
+        acc = views[0][0] * views[0][1]
+        for view, w in views[1:-1]:
+            acc.add_(view, alpha=w)
+        if len(views) > 1 and dst is not None and use_out:
+            return torch.add(acc, views[-1][0], alpha=views[-1][1], out=dst)
+        if len(views) > 1:
+            acc.add_(views[-1][0], alpha=views[-1][1])
+        return acc if dst is None else dst.copy_(acc)
+
+    if lat.period == 1 and lat.edge_rows.numel() == 0:
+        return phase(lat.taps[0], None)
+    shape = list(x.shape)
+    shape[dim] = n_out
+    out = x.new_empty(shape)
+    blocks = out.unflatten(dim, (n_out // lat.period, lat.period)).narrow(dim, lat.lo, count)
+    for p, taps in enumerate(lat.taps):
+        phase(taps, blocks.select(dim + 1, p))
+    if lat.edge_rows.numel():
+        # gathering along the innermost axis is slow when the gathered rows are short: gather the
+        # edge samples along the first axis of a transposed view instead
+        edges = _apply_axis(x.movedim(dim, 0), 0, lat.edge_index, lat.edge_weight).movedim(0, dim)
+        out.index_copy_(dim, lat.edge_rows, edges)
+    return out
+
+
+def _nearest_by_views(x: Tensor, plans: list[Optional[_AxisPlan]], sizes: list[int]) -> Optional[Tensor]:
+    """``nearest`` when every axis repeats or subsamples by an integer factor: views and one copy.
+
+    Along an axis whose lattice has one offset :math:`o` for all its :math:`P` phases
+    and no edge samples, output :math:`P m + p` is input :math:`o + Q m`: slice with
+    step :math:`Q`, then repeat each sample :math:`P` times by broadcasting a new axis
+    of length :math:`P`, merged with the sliced one by the final ``reshape``. The
+    innermost axis is repeated by a gather first: copying a broadcast innermost
+    axis is slow. Returns None if some axis is not of this form.
+    """
+    lattices = {}
+    for a, plan in enumerate(plans):
+        if plan is None:
+            continue
+        lat = plan.lattice
+        if lat is None or lat.edge_rows.numel() or len(set(lat.taps)) != 1:
+            return None
+        lattices[a] = lat
+    v, last = x, len(plans) - 1
+    if last in lattices and lattices[last].period > 1:
+        v = _apply_axis(v, last + 2, plans[last].index, plans[last].weight)
+        del lattices[last]
+    for a in sorted(lattices, reverse=True):  # last axis first, so earlier axes keep their positions
+        lat, dim = lattices[a], a + 2
+        ((offset, _),) = lat.taps[0]
+        v = _strided(v, dim, offset, lat.stride, lat.hi)
+        if lat.period > 1:
+            v = v.unsqueeze(dim + 1).expand(*v.shape[:dim + 1], lat.period, *v.shape[dim + 1:])
+    return v.reshape(*x.shape[:2], *sizes)
+
+
+def _apply_plan(x: Tensor, dim: int, plan: _AxisPlan, n_out: int) -> Tensor:
+    """One pass: a lattice of strided views if the taps have one, else :func:`_apply_axis`.
+
+    Padding the input costs a copy of it, which only pays along the innermost
+    axis, where gathering the edge samples is slow.
+    """
+    if plan.padded is not None and dim == x.dim() - 1:
+        return _apply_lattice(x, dim, plan.padded, n_out)
+    if plan.lattice is not None:
+        return _apply_lattice(x, dim, plan.lattice, n_out)
+    return _apply_axis(x, dim, plan.index, plan.weight)
+
+
+def _axis_order(n_in: list[int], n_out: list[int], taps: list[int], gathered: list[bool]) -> list[int]:
     """Order of the passes that moves the fewest elements.
 
-    A pass over axis ``a`` writes ``taps[a]`` gathered copies of the current
+    A pass over axis ``a`` writes ``taps[a]`` weighted copies of the current
     tensor with that axis resized; gathering along the innermost axis costs a
-    few times more per element than copying whole rows along an outer axis.
+    few times more per element than copying whole rows along an outer axis
+    (strided views, :class:`_Lattice`, less so).
     """
     best, best_cost = None, math.inf
+    last = len(n_in) - 1
     for perm in itertools.permutations(range(len(n_in))):
         sizes, cost = list(n_in), 0.0
         for a in perm:
             sizes[a] = n_out[a]
-            cost += math.prod(sizes) * taps[a] * (4.0 if a == len(n_in) - 1 else 1.0)
+            cost += math.prod(sizes) * taps[a] * ((4.0 if gathered[a] else 2.0) if a == last else 1.0)
         if cost < best_cost:
             best, best_cost = list(perm), cost
     return best
@@ -637,7 +901,9 @@ def interpolate(
 
     Each spatial axis is resampled in turn by :func:`resample_taps`' indices and
     weights (gather a few taps, weighted sum); see the module docstring for the
-    rule of every mode. Output size per axis:
+    rule of every mode. (For speed, the tables are cached, and where they repeat
+    regularly, as for integer scale factors, the taps are read as strided views
+    instead of gathered: see ``_Lattice``.) Output size per axis:
     :math:`n_\text{out} = \text{size}` or :math:`\lfloor n_\text{in} \cdot \text{scale\_factor} \rfloor`.
 
     Args:
@@ -684,24 +950,19 @@ def interpolate(
         return out.clone() if out is input else out
     x = input.to(work_dtype)
     n_in = list(input.shape[2:])
-    passes = {}
-    for a in range(len(sizes)):
-        scale_a = None if scales is None else scales[a]
-        if kind in ("nearest", "nearest-exact"):
-            index = _nearest_index(n_in[a], sizes[a], kind == "nearest-exact", scale_a,
-                                   _opmath(in_dtype), input.device, legacy_2d=input.dim() == 4)[:, None]
-            weight = torch.ones(index.shape, dtype=weight_dtype, device=input.device)
-        else:
-            index, weight = resample_taps(n_in[a], sizes[a], kind, align_corners, scale_a,
-                                          antialias, dtype=weight_dtype, device=input.device)
-        if n_in[a] == sizes[a] and index.shape[1] == 1 and bool(
-                (index[:, 0] == torch.arange(n_in[a], device=index.device)).all()):
-            continue  # identity along this axis
-        passes[a] = (index, weight)
-    taps = [int((passes[a][1] != 0).any(0).sum()) if a in passes else 0 for a in range(len(sizes))]
-    for a in _axis_order(n_in, [sizes[a] if a in passes else n_in[a] for a in range(len(sizes))], taps):
-        if a in passes:
-            x = _apply_axis(x, a + 2, *passes[a])
-    if x is input:
-        x = input.clone()
-    return x.to(in_dtype)  # float16 / bfloat16 are computed in float32
+    nearest = kind in ("nearest", "nearest-exact")
+    plans = [
+        _axis_plan(n_in[a], sizes[a], kind, align_corners, None if scales is None else scales[a], antialias,
+                   weight_dtype, _opmath(in_dtype), nearest and input.dim() == 4, input.device)
+        for a in range(len(sizes))]
+    out = _nearest_by_views(x, plans, sizes) if nearest else None
+    if out is None:
+        out = x
+        taps = [0 if p is None else p.index.shape[1] for p in plans]
+        gathered = [p is not None and p.lattice is None for p in plans]
+        for a in _axis_order(n_in, sizes, taps, gathered):
+            if plans[a] is not None:
+                out = _apply_plan(out, a + 2, plans[a], sizes[a])
+    if out.untyped_storage().data_ptr() == input.untyped_storage().data_ptr():
+        out = out.clone(memory_format=torch.contiguous_format)  # a new tensor, never a view of the input
+    return out.to(in_dtype)  # float16 / bfloat16 are computed in float32
