@@ -20,6 +20,12 @@ each flattened row-major. For one kernel tap the pixels the formula reads form a
 we compute the output on a grid as wide as the component and drop the extra
 columns at the end. Stacking the slices of all taps gives the column matrix,
 and one matrix product with the reshaped kernel gives the output.
+
+With stride 1, no groups and no autograd, the column matrix is never built: the
+output accumulates one matrix product per tap, ``w[:, :, kh, kw] @ slice``,
+reading each slice in place. That is the same sum in another order, and it
+saves copying a column matrix :math:`k_h k_w` times the size of the input.
+(With a stride the per-tap products are small and the column matrix wins.)
 """
 from __future__ import annotations
 
@@ -115,16 +121,22 @@ def _conv2d_core(x: torch.Tensor, weight: torch.Tensor, stride: tuple[int, int],
     L = Ho * Wph  # outputs on a grid as wide as a component; extra columns dropped
     w = weight.reshape(G, Co // G, Cig, KH * KW).permute(0, 1, 3, 2).reshape(G, Co // G, KH * KW * Cig)
     K = KH * KW * Cig
-    # Samples are processed in chunks whose columns fill about 4M elements: large
+    # Samples are processed in chunks whose columns fill about 1M elements: large
     # enough that a batch of small images costs a few big matrix products rather
     # than one small product (and 9 small copies) per sample, small enough to
     # stay cache- and memory-friendly on large images (there a chunk is 1 sample).
-    chunk = max(1, min(N, (1 << 22) // max(1, G * K * L)))
+    chunk = max(1, min(N, (1 << 20) // max(1, G * K * L)))
     if torch.is_grad_enabled() and (x.requires_grad or w.requires_grad):
         # autograd path: no in-place writes into reused buffers
         out = [torch.matmul(w, torch.stack([phases[n:n + chunk, rh, rw, :, :, off:off + L] for rh, rw, off in taps],
                                            2).view(-1, G, K, L)) for n in range(0, N, chunk)]
         out = torch.cat(out) if out else x.new_empty(0, G, Co // G, L)
+    elif G == 1 and sh == sw == 1:
+        # sum over taps of (Co, C) @ (C, L) products on in-place slices; no column matrix
+        w_taps = weight.permute(2, 3, 0, 1).reshape(KH * KW, Co, Cig)
+        out = x.new_zeros(N, 1, Co, L)
+        for t, (rh, rw, off) in enumerate(taps):
+            out[:, 0].baddbmm_(w_taps[t].expand(N, Co, Cig), phases[:, rh, rw, 0, :, off:off + L])
     else:
         cols = x.new_empty(min(chunk, N), G, KH * KW, Cig, L)
         out = x.new_empty(N, G, Co // G, L)
