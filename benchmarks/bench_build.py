@@ -10,6 +10,7 @@ Usage: python benchmarks/bench_build.py [--repeats 1]
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import shutil
 import statistics
@@ -22,9 +23,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
 
 
-def timed(cmd: list[str], cwd: pathlib.Path) -> float:
+def timed(cmd: list[str], cwd: pathlib.Path, env: dict | None = None) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=None if env is None else {**os.environ, **env})
     return time.perf_counter() - t0
 
 
@@ -59,8 +61,9 @@ def floor_project(n_notebooks: int) -> pathlib.Path:
 
 
 def measure(project: pathlib.Path, pytest_args: list[str]) -> tuple[float, float, float]:
+    # exactly what `make test` runs: two workers, one thread each
     tests = timed([str(BIN / "python"), "-m", "pytest", "-q", "-n", "2", "--dist", "loadscope", *pytest_args],
-                  project)
+                  project, env={"OMP_NUM_THREADS": "1"})
     shutil.rmtree(project / "_build", ignore_errors=True)
     build = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
     clean = timed(build, project)
