@@ -53,6 +53,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .shuffle import icnr_
+
 __all__ = [
     "Upsample",
     "Downsample",
@@ -63,7 +65,6 @@ __all__ = [
     "MaxPoolDownsample",
     "BlurPoolDownsample",
     "PixelUnshuffleDownsample",
-    "icnr_",
     "reset_parameters_",
     "UPSAMPLERS",
     "DOWNSAMPLERS",
@@ -131,72 +132,6 @@ def _init(module: nn.Module, generator: Optional[torch.Generator]) -> None:
     """Redraw ``module``'s layers from ``generator``; keep torch's own draw when it is None."""
     if generator is not None:
         reset_parameters_(module, generator)
-
-
-@torch.no_grad()
-def icnr_(
-    weight: Tensor,
-    upscale_factor: int = 2,
-    bias: Optional[Tensor] = None,
-    generator: Optional[torch.Generator] = None,
-) -> Tensor:
-    r"""ICNR initialisation of a convolution followed by ``pixel_shuffle`` (Aitken et al., 2017).
-
-    ``pixel_shuffle`` with factor :math:`r` sends input channel
-    :math:`c\,r^2 + i\,r + j` to output channel :math:`c` at sub-pixel offset
-    :math:`(i, j)`. ICNR ("initialised to convolution NN resize") draws a kernel
-    :math:`K_c` for each *output* channel with torch's default distribution and
-    copies it to all :math:`r^2` channels of its group,
-
-    .. math::
-        W[c\,r^2 + k] = K_c, \qquad k = 0, \dots, r^2 - 1,
-
-    and the bias likewise. At initialisation every :math:`r \times r` output block
-    is then constant: conv + pixel shuffle equals *nearest-neighbour upsampling of
-    a convolution*, so the block starts free of checkerboard artifacts.
-
-    Args:
-        weight: conv weight of shape :math:`(C r^2, C_\text{in}, k_H, k_W)`, filled in place.
-        upscale_factor: :math:`r`, the factor of the pixel shuffle that follows.
-        bias: optional conv bias of shape :math:`(C r^2)`, filled in place.
-        generator: the random source; ``None`` uses torch's global generator.
-
-    Returns:
-        ``weight``.
-
-    Shape:
-        - weight: :math:`(C r^2, C_\text{in}, k_H, k_W)`
-        - bias: :math:`(C r^2)`
-
-    Examples:
-        >>> conv = nn.Conv2d(3, 3 * 4, 3, padding=1)
-        >>> _ = icnr_(conv.weight, 2, conv.bias, generator=torch.Generator().manual_seed(0))
-        >>> y = F.pixel_shuffle(conv(torch.randn(1, 3, 5, 5)), 2)
-        >>> torch.allclose(y, F.interpolate(y[..., ::2, ::2], scale_factor=2.0))
-        True
-    """
-    if isinstance(upscale_factor, bool) or not isinstance(upscale_factor, int) or upscale_factor < 1:
-        raise ValueError(f"icnr_: upscale_factor must be a positive int, got {upscale_factor!r}")
-    if weight.dim() != 4:
-        raise ValueError(f"icnr_: expected a 4-D conv weight (C*r^2, C_in, kH, kW), got shape {tuple(weight.shape)}")
-    r2 = upscale_factor**2
-    if weight.shape[0] % r2 != 0:
-        raise ValueError(
-            f"icnr_: the weight's {weight.shape[0]} output channels are not divisible by "
-            f"upscale_factor**2 = {r2}"
-        )
-    if bias is not None and bias.shape != (weight.shape[0],):
-        raise ValueError(f"icnr_: expected a bias of shape ({weight.shape[0]},), got {tuple(bias.shape)}")
-    _check_generator(generator, "icnr_")
-    sub = torch.empty((weight.shape[0] // r2, *weight.shape[1:]), dtype=weight.dtype, device=weight.device)
-    nn.init.kaiming_uniform_(sub, a=math.sqrt(5), generator=generator)
-    weight.copy_(sub.repeat_interleave(r2, dim=0))
-    if bias is not None:
-        bound = 1 / math.sqrt(sub[0].numel())
-        b = torch.empty(weight.shape[0] // r2, dtype=bias.dtype, device=bias.device)
-        b.uniform_(-bound, bound, generator=generator)
-        bias.copy_(b.repeat_interleave(r2))
-    return weight
 
 
 # --------------------------------------------------------------------------- #
@@ -332,7 +267,7 @@ class TransposedUpsample(nn.Module):
 class PixelShuffleUpsample(nn.Module):
     r"""Sub-pixel convolution: a 3x3 conv to :math:`4C` channels, then ``pixel_shuffle(2)`` (Shi et al., 2016).
 
-    The conv is initialised with :func:`icnr_`, so at initialisation the block
+    The conv is initialised with :func:`resample_lib.shuffle.icnr_`, so at initialisation the block
     equals nearest-neighbour upsampling of a 3x3 convolution, with no
     checkerboard; training may then make the four sub-pixel kernels differ.
 
@@ -355,7 +290,9 @@ class PixelShuffleUpsample(nn.Module):
         _check_generator(generator, "PixelShuffleUpsample")
         self.conv = nn.Conv2d(in_channels, 4 * in_channels, kernel_size=3, stride=1, padding=1)
         self.shuffle = nn.PixelShuffle(2)
-        icnr_(self.conv.weight, 2, self.conv.bias, generator=generator)
+        # ICNR with torch's default conv distributions (Kaiming-uniform, a = sqrt(5)), like every other block here
+        icnr_(self.conv.weight, 2, init=partial(nn.init.kaiming_uniform_, a=math.sqrt(5)), generator=generator,
+              bias=self.conv.bias)
 
     def forward(self, x: Tensor) -> Tensor:
         _check_input(x, self.in_channels, "PixelShuffleUpsample")

@@ -14,6 +14,8 @@ followed by nearest-neighbour upsampling, which has no checkerboard artifacts.
 """
 from __future__ import annotations
 
+import math
+
 from typing import Callable, Optional
 
 import torch
@@ -116,6 +118,7 @@ def icnr_(
     upscale_factor: int,
     init: Callable[..., torch.Tensor] = torch.nn.init.kaiming_normal_,
     generator: Optional[torch.Generator] = None,
+    bias: Optional[torch.Tensor] = None,
 ) -> torch.Tensor:
     r"""Fill a conv weight feeding :func:`pixel_shuffle` with ICNR, in place.
 
@@ -137,6 +140,10 @@ def icnr_(
         init: an in-place initialiser called as ``init(w0, generator=generator)``
             (any ``torch.nn.init`` function that takes a generator).
         generator: the random generator, for reproducible weights.
+        bias: optional conv bias of shape :math:`(C r^2)`, overwritten the same way: one value
+            per output channel, drawn (after the weight) from torch's default conv bias
+            distribution :math:`U(-1/\sqrt{\text{fan\_in}}, 1/\sqrt{\text{fan\_in}})` and copied
+            to its :math:`r^2` sub-pixel channels.
 
     Returns:
         ``weight``, filled.
@@ -157,8 +164,14 @@ def icnr_(
             f"{op}: out channels ({weight.shape[0]}) must be divisible by upscale_factor**2 = {r * r}, "
             f"got weight of shape {tuple(weight.shape)}"
         )
+    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+        raise ValueError(f"{op}: expected a bias of shape ({weight.shape[0]},), got {tuple(bias.shape)}")
     sub = weight.new_empty(weight.shape[0] // (r * r), *weight.shape[1:])
     with torch.no_grad():
         init(sub, generator=generator)
         weight.copy_(sub.repeat_interleave(r * r, dim=0))
+        if bias is not None:
+            bound = 1 / math.sqrt(sub[0].numel())
+            b = bias.new_empty(weight.shape[0] // (r * r)).uniform_(-bound, bound, generator=generator)
+            bias.copy_(b.repeat_interleave(r * r))
     return weight

@@ -129,3 +129,12 @@ def test_icnr_rejects_bad_arguments():
         icnr_(torch.empty(4, 2, 3, 3), 0)
     with pytest.raises(TypeError, match="list"):
         icnr_([1.0], 2)
+
+
+def test_icnr_bias_is_shared_by_sub_pixel_channels():
+    w, b = torch.empty(12, 5, 3, 3), torch.empty(12)
+    icnr_(w, 2, generator=torch.Generator().manual_seed(0), bias=b)
+    assert torch.equal(b, b[::4].repeat_interleave(4))  # one value per output channel
+    assert b.abs().max() <= 1 / (5 * 9) ** 0.5 and b.unique().numel() == 3
+    with pytest.raises(ValueError, match=r"bias of shape \(12,\), got \(3,\)"):
+        icnr_(w, 2, bias=torch.empty(3))
