@@ -19,7 +19,8 @@ Design (fixed before any result was seen, and repeated in the chapter):
   THRESHOLD_DB = 0.1 dB, and as *equivalent* when the whole interval lies within +-0.1 dB.
 
 Writes ``unet_sweep.csv`` (one row per configuration and seed), ``unet_sweep_curves.csv`` (validation curve
-of every run) and ``unet_sweep.json`` (provenance). Rows already in the CSV are kept and not rerun, so an
+of every run), ``unet_sweep_patch_mse.csv`` (the final per-patch MSEs of every run and level, for paired
+comparisons on the validation set) and ``unet_sweep.json`` (provenance). Rows already in the CSV are kept and not rerun, so an
 interrupted sweep resumes where it stopped.
 """
 from __future__ import annotations
@@ -66,6 +67,7 @@ def _run(config: SweepConfig) -> dict:
     start = time.perf_counter()
     result = train_sweep_run(config, _DATA)
     result.pop("net")
+    result["patch_mse"] = {s: m.tolist() for s, m in result["patch_mse"].items()}
     result["seconds"] = time.perf_counter() - start
     return result
 
@@ -110,12 +112,14 @@ def main(argv: list[str] | None = None) -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     table, curves = args.out / "unet_sweep.csv", args.out / "unet_sweep_curves.csv"
+    patches = args.out / "unet_sweep_patch_mse.csv"
     done = set()
     if table.exists():
         with table.open() as f:
             done = {(r["up"], r["down"], int(r["seed"])) for r in csv.DictReader(f)}
     todo = [c for c in configs if (c.up, c.down, c.seed) not in done]
-    for path, header in ((table, COLUMNS), (curves, ["up", "down", "seed", "step", "val_psnr_db"])):
+    for path, header in ((table, COLUMNS), (curves, ["up", "down", "seed", "step", "val_psnr_db"]),
+                         (patches, ["up", "down", "seed", "sigma", "mse"])):
         if not path.exists():
             with path.open("w", newline="") as f:
                 csv.writer(f).writerow(header)
@@ -130,6 +134,9 @@ def main(argv: list[str] | None = None) -> None:
                 csv.writer(f).writerow([r[k] if not isinstance(r[k], float) else f"{r[k]:.6f}" for k in COLUMNS])
             with curves.open("a", newline="") as f:
                 csv.writer(f).writerows([r["up"], r["down"], r["seed"], step, f"{p:.6f}"] for step, p in r["curve"])
+            with patches.open("a", newline="") as f:
+                csv.writer(f).writerows([r["up"], r["down"], r["seed"], s, " ".join(f"{v:.5e}" for v in m)]
+                                        for s, m in r["patch_mse"].items())
     wall = time.time() - start
 
     meta_path = args.out / "unet_sweep.json"

@@ -42,6 +42,7 @@ __all__ = [
     "validation_psnr",
     "shift_consistency",
     "paired_interval",
+    "classify_difference",
 ]
 
 
@@ -234,13 +235,15 @@ def make_sweep_data(train_per_image: int = 1024, val_per_image: int = 128, size:
 
 
 @torch.no_grad()
-def validation_psnr(net: nn.Module, data: SweepData, batch: int = 128) -> dict[float, tuple[float, float]]:
+def validation_psnr(net: nn.Module, data: SweepData, batch: int = 128,
+                    per_patch: Optional[dict] = None) -> dict[float, tuple[float, float]]:
     r"""PSNR (dB, peak 1) of the clamped output at each validation :math:`\sigma`, with its standard error.
 
     The mean squared error is pooled over every pixel of every patch; the standard
     error of the PSNR comes from the patches' spread by the delta method,
     :math:`\mathrm{se} = \frac{10}{\ln 10}\,\mathrm{se}(\overline{m}) / \overline{m}`,
-    with :math:`m` the per-patch MSE.
+    with :math:`m` the per-patch MSE. Pass a dict as ``per_patch`` to receive the
+    per-patch MSEs (a float64 tensor per level), for paired comparisons.
     """
     out = {}
     for s, noisy in data.val_noisy.items():
@@ -248,6 +251,8 @@ def validation_psnr(net: nn.Module, data: SweepData, batch: int = 128) -> dict[f
         den = torch.cat([net(noisy[i : i + batch], sig[: len(noisy[i : i + batch])]).clamp(0, 1)
                          for i in range(0, len(noisy), batch)])
         m = ((den - data.val_clean) ** 2).mean(dim=(1, 2, 3)).double()
+        if per_patch is not None:
+            per_patch[s] = m
         mean = float(m.mean())
         se = float(m.std() / math.sqrt(len(m)))
         out[s] = (10 * math.log10(1 / mean), 10 / math.log(10) * se / mean)
@@ -301,7 +306,8 @@ def train_sweep_run(config: SweepConfig, data: SweepData, progress: bool = False
     Returns:
         A dict with ``val_psnr_db`` (mean over :data:`VAL_SIGMAS`), the PSNR and its
         standard error per level, ``curve`` (steps and mean validation PSNR),
-        ``shift_psnr_db`` per shift, ``params`` and ``steps``.
+        ``shift_psnr_db`` per shift, the per-patch MSEs at the end (``patch_mse``),
+        ``params``, ``steps`` and the trained network (``net``).
     """
     c = config
     with single_thread():
@@ -333,7 +339,8 @@ def train_sweep_run(config: SweepConfig, data: SweepData, progress: bool = False
             opt.step()
             sched.step()
         net.eval()
-        v = validation_psnr(net, data)
+        patches: dict = {}
+        v = validation_psnr(net, data, per_patch=patches)
         curve.append((last, sum(p for p, _ in v.values()) / len(v)))
         shift = shift_consistency(net, data)
     return {
@@ -344,6 +351,7 @@ def train_sweep_run(config: SweepConfig, data: SweepData, progress: bool = False
         **{f"shift{d}_psnr_db": p for d, p in shift.items()},
         "params": sum(p.numel() for p in net.parameters()),
         "curve": curve,
+        "patch_mse": patches,
         "net": net,
     }
 
@@ -357,7 +365,7 @@ def paired_interval(diffs: Sequence[float], level: float = 0.95) -> tuple[float,
     Examples:
         >>> m, lo, hi = paired_interval([0.1, 0.2, 0.15, 0.12, 0.18])
         >>> round(m, 3), round(lo, 3), round(hi, 3)
-        (0.15, 0.101, 0.199)
+        (0.15, 0.099, 0.201)
     """
     from scipy.stats import t
 
@@ -369,3 +377,35 @@ def paired_interval(diffs: Sequence[float], level: float = 0.95) -> tuple[float,
     n = len(d)
     half = float(t.ppf((1 + level) / 2, n - 1)) * float(d.std()) / math.sqrt(n)
     return float(d.mean()), float(d.mean()) - half, float(d.mean()) + half
+
+
+def classify_difference(low: float, high: float, threshold: float) -> str:
+    """Name what a confidence interval ``[low, high]`` for a difference says, against a pre-declared threshold.
+
+    * ``"better"`` / ``"worse"``: the whole interval lies beyond ``+threshold`` / ``-threshold``;
+    * ``"equivalent"``: the whole interval lies within ``±threshold``;
+    * ``"higher, by less than the threshold"`` / ``"lower, ..."``: the interval excludes zero, but not
+      the region within the threshold;
+    * ``"unresolved"``: the interval contains zero and reaches beyond the threshold.
+
+    Examples:
+        >>> classify_difference(0.12, 0.30, 0.1), classify_difference(-0.05, 0.04, 0.1)
+        ('better', 'equivalent')
+        >>> classify_difference(0.02, 0.15, 0.1), classify_difference(-0.2, 0.05, 0.1)
+        ('higher, by less than the threshold', 'unresolved')
+    """
+    if not low <= high:
+        raise ValueError(f"classify_difference: need low <= high, got [{low}, {high}]")
+    if not threshold > 0:
+        raise ValueError(f"classify_difference: threshold must be positive, got {threshold!r}")
+    if low > threshold:
+        return "better"
+    if high < -threshold:
+        return "worse"
+    if -threshold < low and high < threshold:
+        return "equivalent"
+    if low > 0:
+        return "higher, by less than the threshold"
+    if high < 0:
+        return "lower, by less than the threshold"
+    return "unresolved"

@@ -5,8 +5,12 @@ Usage: python tests/browser_check.py [_build/html]
 The site is served on 127.0.0.1; every request to any other host is blocked
 and counted as a failure. A page fails on: a failed or blocked request, an HTTP
 error, a console error or uncaught exception, an image that did not load, an
-equation left as raw TeX (a ``.math`` element MathJax did not typeset), or a
-missing title. A screenshot of each page is saved under ``_build/screenshots``.
+equation left as raw TeX (a ``.math`` element MathJax did not typeset), a
+missing title, a content image without a real alt text or with fewer than 1.8
+times the pixels of its displayed width (blurred on a high-density screen), an
+exercise solution whose text or output shows before the reader opens it (or
+that does not open on a click), or a page wider than a 390 px phone screen.
+A screenshot of each page is saved under ``_build/screenshots``.
 Prints one line per page and a closing ``N passed, M failed`` line; exits 1 on
 any failure.
 """
@@ -32,8 +36,37 @@ PAGE_REPORT = """async () => {
   const raw = maths.filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.trim().slice(0, 60));
   const images = [...document.images];
   const broken = images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
-  return {title: document.title, maths: maths.length, raw, images: images.length, broken};
+  const content = [...document.querySelectorAll('main img, article img')].filter(i => i.clientWidth > 0);
+  const blurry = content.filter(i => !/\.svg($|\?)/.test(i.currentSrc) && i.naturalWidth < 1.8 * i.clientWidth)
+    .map(i => `${(i.getAttribute('src') || '').slice(0, 50)}: ${i.naturalWidth}px drawn at ${i.clientWidth}px`);
+  const noAlt = content.filter(i => !(i.alt || '').trim() || /\.(png|jpe?g|gif|svg)$/i.test(i.alt.trim()))
+    .map(i => (i.getAttribute('src') || '').slice(0, 60));
+  const shown = [];
+  for (const sol of document.querySelectorAll('.solution')) {
+    for (const child of sol.children) {
+      if (child.classList.contains('admonition-title') || child.tagName === 'BUTTON') continue;
+      if (child.checkVisibility() && child.getBoundingClientRect().height > 0) {
+        shown.push((sol.id || sol.className) + ': ' + child.textContent.trim().slice(0, 50));
+      }
+    }
+  }
+  return {title: document.title, maths: maths.length, raw, images: images.length, broken, blurry, noAlt, shown,
+          solutions: document.querySelectorAll('.solution').length,
+          animations: document.querySelectorAll('.animation').length};
 }"""
+
+# Click the first solution's toggle and check that its content then shows (the gate opens, it is not empty).
+OPEN_FIRST_SOLUTION = """async () => {
+  const sol = document.querySelector('.solution');
+  if (!sol) return true;
+  const button = sol.querySelector('button.toggle-button, .admonition-title');
+  button.click();
+  await new Promise(r => setTimeout(r, 600));
+  return [...sol.children].some(c => !c.classList.contains('admonition-title') && c.tagName !== 'BUTTON'
+                                     && c.checkVisibility() && c.getBoundingClientRect().height > 0);
+}"""
+
+PHONE_WIDTH = 390
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -62,11 +95,23 @@ def check_page(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
         problems.append(f"page has no title ({title!r})")
     problems += [f"raw TeX not typeset: {t!r}" for t in report["raw"]]
     problems += [f"image did not load: {src}" for src in report["broken"]]
+    problems += [f"image blurred on a high-density screen: {b}" for b in report["blurry"]]
+    problems += [f"image without a real alt text: {src}" for src in report["noAlt"]]
+    problems += [f"solution visible before a click: {s}" for s in report["shown"]]
+    if report["solutions"] and not page.evaluate(OPEN_FIRST_SOLUTION):
+        problems.append("the first solution did not open on a click")
     shot = shots / (rel.replace("/", "__").removesuffix(".html") + ".png")
     page.screenshot(path=str(shot), full_page=True)
     page.close()
+    phone = context.new_page()
+    phone.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    phone.goto(f"{base}/{rel}", wait_until="networkidle")
+    wide = phone.evaluate("() => document.documentElement.scrollWidth")
+    if wide > PHONE_WIDTH + 1:
+        problems.append(f"page is {wide} px wide on a {PHONE_WIDTH} px phone screen (scrolls sideways)")
+    phone.close()
     print(f"{'FAIL' if problems else 'ok  '} {rel}: title {title[:50]!r}, {report['maths']} equations, "
-          f"{report['images']} images")
+          f"{report['images']} images, {report['solutions']} solutions (hidden), {report['animations']} animations")
     for p in problems:
         print(f"       - {p}")
     return problems

@@ -75,3 +75,37 @@ def test_notebook_has_a_title(path):
     first = nb["cells"][0]
     assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# "), (
         f"{path.name} must open with a markdown cell holding its '# Title'")
+
+
+def _cells(path: pathlib.Path) -> list[dict]:
+    return json.loads(path.read_text())["cells"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_has_alt_text(path):
+    missing = []
+    for i, cell in enumerate(_cells(path)):
+        if cell["cell_type"] != "code":
+            continue
+        if any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
+            alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+            if not alt.strip():
+                missing.append(i)
+    assert not missing, f"{path.name}: figure cells {missing} have no alt text (metadata mystnb.image.alt)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_use_sphinx_exercise_with_gated_solutions(path):
+    cells = _cells(path)
+    text = ["".join(c["source"]) for c in cells]
+    exercises = [t for t in text if "{exercise}" in t]
+    starts = [t for t in text if "{solution-start}" in t]
+    ends = [t for t in text if "{solution-end}" in t]
+    assert len(exercises) >= 3, f"{path.name}: {len(exercises)} exercises, expected at least three"
+    assert len(starts) == len(ends) == len(exercises), (
+        f"{path.name}: {len(exercises)} exercises, {len(starts)} solution-start, {len(ends)} solution-end")
+    assert all(":class: dropdown" in t for t in starts), f"{path.name}: every solution must be a closed dropdown"
+    hidden_input = [i for i, c in enumerate(cells) if "hide-input" in c.get("metadata", {}).get("tags", [])]
+    assert not hidden_input, f"{path.name}: cells {hidden_input} use hide-input, which leaves their output visible"
+    assert not any("Solution to exercise" in t for t in text), f"{path.name}: an old admonition solution is left"
+    assert any("resample_lib.exercises" in t for t in text), f"{path.name}: no build-it-yourself exercise checker"
