@@ -170,8 +170,10 @@ def blur_pool2d(input: Tensor, filt_size: int = 3, stride: int = 2, pad_mode: st
 
     Args:
         input: feature maps (floating point).
-        filt_size: number of binomial taps per axis (3 in Zhang's default
-            models; 1 = no blur).
+        filt_size: number of binomial taps per axis (1 = no blur). The default
+            here is 3; Zhang's package ``antialiased_cnns`` defaults to 4 (its
+            ``BlurPool`` and its models' ``filter_size``), while the paper's
+            original code defaulted to 3 and reported 2, 3 and 5.
         stride: subsampling factor.
         pad_mode: ``'reflect'`` (Zhang's default), ``'replicate'``,
             ``'circular'`` or ``'zeros'``.
@@ -205,7 +207,8 @@ class BlurPool2d(nn.Module):
     Args:
         channels: expected number of input channels, checked in ``forward``;
             ``None`` accepts any (the filter is the same for every channel).
-        filt_size: number of binomial taps per axis.
+        filt_size: number of binomial taps per axis (default 3, as in
+            :func:`blur_pool2d`; ``antialiased_cnns.BlurPool`` defaults to 4).
         stride: subsampling factor.
         pad_mode: ``'reflect'``, ``'replicate'``, ``'circular'`` or ``'zeros'``.
 
