@@ -11,6 +11,7 @@ they are given.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -300,6 +301,12 @@ def heatmap(matrix: torch.Tensor, title: str, *, xlabel: str = "", ylabel: str =
     return ax
 
 
+_PLAYER_ICONS = {
+    "fa-minus": "−", "fa-plus": "+", "fa-fast-backward": "⏮", "fa-fast-forward": "⏭", "fa-step-backward": "⏴",
+    "fa-step-forward": "⏵", "fa-play fa-flip-horizontal": "◀", "fa-play": "▶", "fa-pause": "⏸",
+}
+
+
 def animation_html(anim, alt: str, *, fps: float = 2.0):
     """An animation as self-contained HTML (frames embedded as PNGs, no other host), sharp and with alt text.
 
@@ -324,6 +331,12 @@ def animation_html(anim, alt: str, *, fps: float = 2.0):
     fig.set_dpi(2 * DPI)
     html = anim.to_jshtml(fps=fps, embed_frames=True, default_mode="once")
     plt.close(fig)
+    # matplotlib's player loads Font Awesome from a CDN for its button icons: drop it, use plain symbols
+    html = re.sub(r'<link rel="stylesheet"\s*href="https?://[^"]*font-awesome[^"]*">', "", html)
+    for icon, symbol in _PLAYER_ICONS.items():
+        html = html.replace(f'<i class="fa {icon}"></i>', f'<span aria-hidden="true">{symbol}</span>')
+    if re.search(r'(src|href)="(https?:)?//', html):
+        raise RuntimeError("animation_html: the player still loads something from another host")
     safe = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     html = html.replace('<img id="', f'<img alt="{safe}" style="width: {width_px}px; max-width: 100%" id="', 1)
     return HTML(html)
