@@ -120,7 +120,7 @@ class DenoisingUNet(nn.Module):
 
     def __init__(
         self,
-        channels: Sequence[int] = (16, 32, 32),
+        channels: Sequence[int] = (8, 16, 16),
         up: str = "nearest+conv (DDIM)",
         down: str = "pad+conv s2 (DDIM)",
         emb_dim: int = 32,
@@ -384,15 +384,15 @@ def classify_difference(low: float, high: float, threshold: float) -> str:
 
     * ``"better"`` / ``"worse"``: the whole interval lies beyond ``+threshold`` / ``-threshold``;
     * ``"equivalent"``: the whole interval lies within ``±threshold``;
-    * ``"higher, by less than the threshold"`` / ``"lower, ..."``: the interval excludes zero, but not
-      the region within the threshold;
+    * ``"higher, not resolved against the threshold"`` / ``"lower, ..."``: the interval excludes zero but
+      neither lies beyond the threshold nor within it, so whether the difference exceeds the threshold is open;
     * ``"unresolved"``: the interval contains zero and reaches beyond the threshold.
 
     Examples:
         >>> classify_difference(0.12, 0.30, 0.1), classify_difference(-0.05, 0.04, 0.1)
         ('better', 'equivalent')
         >>> classify_difference(0.02, 0.15, 0.1), classify_difference(-0.2, 0.05, 0.1)
-        ('higher, by less than the threshold', 'unresolved')
+        ('higher, not resolved against the threshold', 'unresolved')
     """
     if not low <= high:
         raise ValueError(f"classify_difference: need low <= high, got [{low}, {high}]")
@@ -405,7 +405,7 @@ def classify_difference(low: float, high: float, threshold: float) -> str:
     if -threshold < low and high < threshold:
         return "equivalent"
     if low > 0:
-        return "higher, by less than the threshold"
+        return "higher, not resolved against the threshold"
     if high < 0:
-        return "lower, by less than the threshold"
+        return "lower, not resolved against the threshold"
     return "unresolved"

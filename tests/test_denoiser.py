@@ -126,7 +126,7 @@ def test_sweep_script_tiny_end_to_end(tmp_path):
 
 @pytest.mark.parametrize("low,high,expected", [
     (0.11, 0.5, "better"), (-0.5, -0.11, "worse"), (-0.09, 0.09, "equivalent"),
-    (0.01, 0.2, "higher, by less than the threshold"), (-0.2, -0.01, "lower, by less than the threshold"),
+    (0.01, 0.2, "higher, not resolved against the threshold"), (-0.2, -0.01, "lower, not resolved against the threshold"),
     (-0.2, 0.2, "unresolved"), (-0.05, 0.15, "unresolved"),
 ])
 def test_classify_difference(low, high, expected):
