@@ -43,6 +43,7 @@ build of torch; TensorFlow is too large for CI). :func:`torchvision_resize` and
 from __future__ import annotations
 
 import math
+import platform
 from collections.abc import Callable, Sequence
 from typing import Optional, Union
 
@@ -398,8 +399,9 @@ def torchvision_resize(image: Tensor, size: Union[int, Sequence[int], None], int
        antialias=antialias)`` (``antialias=True`` by default since torchvision 0.17);
        ``nearest`` and ``nearest-exact`` always use ``antialias=False``;
     3. ``uint8`` images are resized natively for ``nearest``/``nearest-exact``, for
-       ``bicubic``, and for ``bilinear`` only when ``"AVX2"`` is in
-       ``torch.backends.cpu.get_cpu_capability()``; otherwise they are converted to
+       ``bicubic``, and for ``bilinear`` only on CPUs with a vectorised kernel (torchvision 0.28 tests for
+       ``"AVX2"`` or ``"AVX512"`` in ``torch.backends.cpu.get_cpu_capability()``, or an ARM machine; older
+       releases tested ``"AVX2"`` alone); otherwise they are converted to
        float32, resized, clamped to [0, 255] (``bicubic``), rounded and converted back.
 
     Args:
@@ -432,7 +434,8 @@ def torchvision_resize(image: Tensor, size: Union[int, Sequence[int], None], int
         ok.append(torch.uint8)
     elif image.device.type == "cpu":
         if native_uint8 is None:
-            native_uint8 = "AVX2" in torch.backends.cpu.get_cpu_capability()
+            native_uint8 = torch.backends.cpu.get_cpu_capability() in ("AVX2", "AVX512") or \
+                platform.machine().lower() in ("arm64", "aarch64")
         if interpolation == "bicubic" or native_uint8:
             ok.append(torch.uint8)
     x = image.reshape(-1, c, h, w)

@@ -75,7 +75,7 @@ def _compare(got: Any, expected: Any, atol: float, rtol: float) -> Optional[str]
 
 
 def check(name: str, student: Callable[..., Any], reference: Callable[..., Any], cases: Iterable[Case], *,
-          atol: float = 1e-5, rtol: float = 1e-5, verbose: bool = True) -> Verdict:
+          atol: float = 1e-5, rtol: float = 1e-5, verbose: bool = True, against: str = "torch") -> Verdict:
     """Run ``student`` and ``reference`` on every case; print and return the verdict.
 
     Args:
@@ -85,6 +85,7 @@ def check(name: str, student: Callable[..., Any], reference: Callable[..., Any],
         cases: the calls to try.
         atol, rtol: float tolerance (integer outputs must match exactly).
         verbose: print the verdict.
+        against: what the reference is, for the message (``"torch"``, ``"OpenCV"``, ...).
 
     Examples:
         >>> v = check("double", lambda x: 2 * x, lambda x: x + x, [Case({"x": torch.ones(2)})])
@@ -110,5 +111,5 @@ def check(name: str, student: Callable[..., Any], reference: Callable[..., Any],
                 print(f"FAIL {name}, {verdict.failure}")
             return verdict
     if verbose:
-        print(f"PASS {name}: all {len(cases)} cases agree with torch.")
+        print(f"PASS {name}: all {len(cases)} cases agree with {against}.")
     return Verdict(name, True, len(cases))

@@ -73,5 +73,5 @@ def check_area_matrix(student: Callable[[int, int], torch.Tensor], *, count: int
         out = student(n_in, n_out)
         return torch.as_tensor(out).double() if isinstance(out, (torch.Tensor, np.ndarray)) else out
 
-    return check("my_area_matrix (reference: OpenCV)", as_double, area_matrix_reference,
-                 area_matrix_cases(count, seed), atol=1e-5, rtol=0.0, verbose=verbose)
+    return check("my_area_matrix", as_double, area_matrix_reference,
+                 area_matrix_cases(count, seed), atol=1e-5, rtol=0.0, verbose=verbose, against="OpenCV")
