@@ -81,6 +81,22 @@ def serve(root: pathlib.Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
+def block_other_hosts(context, base: str) -> list[str]:
+    """Let ``context``'s requests to ``base``'s host through; abort every other one and list it in the result."""
+    host = urlparse(base).netloc
+    blocked: list[str] = []
+
+    def route(r):
+        if urlparse(r.request.url).netloc == host:
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    return blocked
+
+
 def check_page(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
     problems: list[str] = []
     page = context.new_page()
@@ -145,21 +161,12 @@ def main(root: str = "_build/html") -> int:
     shots = site.parent / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     server, base = serve(site)
-    host = urlparse(base).netloc
-    blocked: list[str] = []
-
-    def route(r):
-        if urlparse(r.request.url).netloc == host:
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort("blockedbyclient")
 
     failed = 0
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.route("**/*", route)
+        blocked = block_other_hosts(context, base)
         for rel in pages:
             failed += bool(check_page(context, base, rel, shots))
         browser.close()

@@ -17,12 +17,11 @@ from __future__ import annotations
 import pathlib
 import re
 import sys
-from urllib.parse import urlparse
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from browser_check import ARGS, CHROMIUM, serve  # noqa: E402
+from browser_check import ARGS, CHROMIUM, block_other_hosts, serve  # noqa: E402
 
 # Wait for reveal.js and MathJax, then report what a reader would see.
 DECK_REPORT = r"""async () => {
@@ -119,21 +118,12 @@ def main(root: str = "_build/slides") -> int:
     shots = site.parent / "slides-screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     server, base = serve(site)
-    host = urlparse(base).netloc
-    blocked: list[str] = []
-
-    def route(r):
-        if urlparse(r.request.url).netloc == host:
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort("blockedbyclient")
 
     failed = 0
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 720})
-        context.route("**/*", route)
+        blocked = block_other_hosts(context, base)
         for rel in ["index.html"] + decks:
             if rel == "index.html":
                 page = context.new_page()

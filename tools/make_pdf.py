@@ -22,23 +22,18 @@ Chromium embeds the fonts the machine has: the glossary's Chinese needs a CJK fo
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import pathlib
 import sys
 import tempfile
-import threading
 import time
-from urllib.parse import urlparse
 
 import yaml
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader, PdfWriter
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"  # Debian's, as in tests/browser_check.py
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser_check import ARGS, CHROMIUM, block_other_hosts, serve  # noqa: E402  (one offline browser set-up)
 
 NAME = "resampling-in-deep-learning"
 EDITIONS = {"student": f"{NAME}.pdf", "instructor": f"{NAME}-solutions.pdf"}
@@ -92,17 +87,6 @@ FOOTER = ('<div style="font-size: 8px; width: 100%; margin: 0 15mm; color: #555;
           'justify-content: space-between;"><span class="title"></span><span class="pageNumber"></span></div>')
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(root: pathlib.Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 def toc_pages(toc_path: pathlib.Path) -> list[str]:
     toc = yaml.safe_load(toc_path.read_text())
     return [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
@@ -121,22 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
     server, base = serve(site)
-    host = urlparse(base).netloc
-    blocked: list[str] = []
-
-    def route(r):
-        if urlparse(r.request.url).netloc == host:
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort("blockedbyclient")
 
     writers = {edition: PdfWriter() for edition in EDITIONS}
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": 1100, "height": 1400})
-        context.route("**/*", route)
+        blocked = block_other_hosts(context, base)
         for i, rel in enumerate(pages):
             start = time.perf_counter()
             page = context.new_page()
