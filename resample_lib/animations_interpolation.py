@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
-import torch
 from matplotlib.animation import FuncAnimation
 from matplotlib.patches import Rectangle
 from torch import Tensor

@@ -76,16 +76,6 @@ def to_image(t: torch.Tensor) -> np.ndarray:
     return t.numpy()
 
 
-def _grid(n: int, ncols: int | None, size: float, rows_extra: int = 0):
-    ncols = min(n, ncols or n)
-    nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows + rows_extra, ncols, figsize=(size * ncols, size * (nrows + rows_extra)),
-                             squeeze=False, layout="constrained")
-    for ax in axes.flat:
-        ax.set_axis_off()
-    return fig, axes
-
-
 def display_zoom(height: int, width: int, ncols: int = 1, *, colorbar: bool = False,
                  max_width: int = MAX_WIDTH_PX) -> tuple[int, int]:
     """How to draw ``ncols`` images of ``height x width`` pixels side by side without display aliasing.
@@ -251,30 +241,39 @@ def feature_grid(maps: torch.Tensor, names: Sequence[str] | None = None, *, shar
 
 def compare_crops(images: Sequence[torch.Tensor], titles: Sequence[str], box: tuple[float, float, float, float],
                   *, cmap: str = "gray", vmin: float | None = 0.0, vmax: float | None = 1.0,
-                  suptitle: str | None = None, size: float = 2.2):
-    """Full images on top, the same zoomed crop of each below.
+                  suptitle: str | None = None, size: float | None = None):
+    """Full images on top, the same crop of each below, every pixel drawn at an integer zoom.
 
     ``box = (top, left, height, width)`` is given as *fractions* of the image, so
-    one box picks the same region in images of different sizes.
+    one box picks the same region in images of different sizes. A full image too
+    large for the page is shrunk by an integer factor with an area filter (its
+    title says so); the crops are never shrunk. ``size`` is accepted for
+    compatibility and ignored.
     """
-    n = len(images)
-    fig, axes = plt.subplots(2, n, figsize=(size * n, size * 2), squeeze=False, layout="constrained")
-    for col, (img, title) in enumerate(zip(images, titles)):
-        arr = to_image(img)
-        h, w = arr.shape[:2]
-        top, left = int(round(box[0] * h)), int(round(box[1] * w))
-        ch, cw = max(1, int(round(box[2] * h))), max(1, int(round(box[3] * w)))
-        full, zoom = axes[0, col], axes[1, col]
-        full.imshow(arr, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-        full.add_patch(Rectangle((left - 0.5, top - 0.5), cw, ch, fill=False, ec="#ffb000", lw=1.5))
-        full.set_title(f"{title}\n{h}×{w}")
-        zoom.imshow(arr[top : top + ch, left : left + cw], cmap=cmap, vmin=vmin, vmax=vmax,
-                    interpolation="nearest")
-        zoom.set_title(f"crop {ch}×{cw}")
-        for ax in (full, zoom):
-            ax.set_xticks([]), ax.set_yticks([])
-    if suptitle:
-        fig.suptitle(suptitle)
+    arrays = [to_image(img) for img in images]
+    n = len(arrays)
+    h = max(a.shape[0] for a in arrays)
+    w = max(a.shape[1] for a in arrays)
+    _, shrink = display_zoom(h, w, n)
+    fulls, crops, labels, boxes = [], [], [], []
+    for img, arr, title in zip(images, arrays, titles):
+        ih, iw = arr.shape[:2]
+        top, left = int(round(box[0] * ih)), int(round(box[1] * iw))
+        ch, cw = max(1, int(round(box[2] * ih))), max(1, int(round(box[3] * iw)))
+        crops.append(arr[top : top + ch, left : left + cw])
+        full = to_image(shrink_for_display(torch.as_tensor(img), shrink)) if shrink > 1 else arr
+        fulls.append(full)
+        labels.append(f"{title}\n{ih}×{iw}" + (f" (shown ↓{shrink})" if shrink > 1 else ""))
+        boxes.append((top / shrink, left / shrink, ch / shrink, cw / shrink))
+    shapes = [f.shape[:2] for f in fulls] + [c.shape[:2] for c in crops]
+    zoom, _ = display_zoom(max(s[0] for s in shapes), max(s[1] for s in shapes), n)
+    fig, axes, _ = pixel_axes(shapes, n, zoom, titles_lines=2, suptitle=suptitle)
+    for k, (full, crop, label, (top, left, ch, cw)) in enumerate(zip(fulls, crops, labels, boxes)):
+        axes[k].imshow(full, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+        axes[k].add_patch(Rectangle((left - 0.5, top - 0.5), cw, ch, fill=False, ec="#ffb000", lw=1.5))
+        axes[k].set_title(label)
+        axes[n + k].imshow(crop, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+        axes[n + k].set_title(f"crop {crop.shape[0]}×{crop.shape[1]}")
     return fig
 
 
