@@ -13,7 +13,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from resample_lib.convolution import conv2d
+from resample_lib.functional.convolution import conv2d
 
 REPEATS = 15
 WARMUP = 2

@@ -19,7 +19,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from resample_lib.interpolation import interpolate
+from resample_lib.functional.interpolation import interpolate
 
 # The target: geometric mean of ours / torch at most MAX_GEOMEAN, and no case above MAX_RATIO.
 MAX_GEOMEAN, MAX_RATIO = 2.0, 4.0

@@ -1,4 +1,4 @@
-"""Benchmark resample_lib.pooling against torch's own kernels (CPU, one thread).
+"""Benchmark resample_lib.functional.pooling against torch's own kernels (CPU, one thread).
 
 Run:  OMP_NUM_THREADS=1 python benchmarks/bench_pooling.py
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from resample_lib import pooling
+from resample_lib.functional import pooling
 
 SHAPE = (8, 64, 64, 64)
 REPEATS = 15

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from bench_convolution import REPEATS, bench_pair
-from resample_lib.transposed import conv_transpose2d
+from resample_lib.functional.conv_transpose import conv_transpose2d
 
 CASES = [  # (kernel, stride, padding, output_padding)
     (4, 2, 1, 0),

@@ -8,7 +8,7 @@ Design (fixed before any result was seen, and repeated in the chapter):
 * One thing changes at a time against DDIM's pair (nearest + conv up, pad (0,1,0,1) + conv s2 down):
   four upsamplers with DDIM's downsampler, six downsamplers with DDIM's upsampler (nine configurations,
   DDIM's own counted once).
-* The network is ``resample_lib.denoiser.DenoisingUNet``: three resolutions (32 -> 16 -> 8), residual blocks
+* The network is ``resample_lib.nn.denoising_unet.DenoisingUNet``: three resolutions (32 -> 16 -> 8), residual blocks
   with GroupNorm and a noise-level embedding, trained on noise levels log-uniform in [0.02, 0.3]. For one
   seed, every module the configurations share starts from identical weights, and every configuration sees
   identical batches and noise: the runs are paired by seed.
@@ -43,7 +43,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from resample_lib.denoiser import SweepConfig, make_sweep_data, train_sweep_run  # noqa: E402
+from resample_lib.nn.denoising_unet import SweepConfig, make_sweep_data, train_sweep_run  # noqa: E402
 
 DDIM_UP, DDIM_DOWN = "nearest+conv (DDIM)", "pad+conv s2 (DDIM)"
 UPS = [DDIM_UP, "bilinear+conv", "transposed k4s2", "pixel shuffle (ICNR)"]

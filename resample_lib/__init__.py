@@ -1,11 +1,50 @@
 """resample_lib: up- and downsampling in deep learning, built from scratch.
 
-Each operation the book teaches lives in a module named for it and mirrors the
-signature of its ``torch.nn.functional`` namesake; ``tests/`` proves the two
-equal. Helpers for images, feature maps, figures and devices live beside them.
+Three layers, one folder each:
+
+- ``functional/`` and ``analysis/``: the operations the book teaches, from elementary tensor operations, with
+  ``torch.nn.functional``'s names and signatures, and the instruments that measure them (spectra, aliasing,
+  other libraries' resize rules). ``tests/`` proves every operation equal to torch.
+- ``nn/``: ``torch.nn`` modules built on torch's own operations: the U-Net's up- and downsampling blocks and
+  the networks of the experiments.
+- ``helpers/``: what the book needs to show and measure: images, figures, diagrams, animations, experiment
+  drivers and exercise checkers.
+
+The names below are the public API, as the chapters use it (``import resample_lib as rl; rl.interpolate``).
+Importing the package does not import matplotlib; figures come from ``resample_lib.helpers.viz``.
 """
-from . import arithmetic, features, images, kernels, spectral, viz
-from .arithmetic import (
+from resample_lib.analysis.spectral import (
+    alias_decomposition,
+    aliasing_score,
+    frequency_response,
+    frequency_response2d,
+    ideal_downsample,
+    ideal_lowpass,
+    log_spectrum,
+    power_spectrum,
+    radial_profile,
+    spectrum_frequencies,
+)
+from resample_lib.functional.blur_pool import BlurPool2d, binomial_filter, binomial_filter2d, blur_pool2d
+from resample_lib.functional.conv_transpose import (
+    conv2d_matrix,
+    conv_transpose2d,
+    conv_transpose2d_matrix,
+    conv_transpose2d_scatter,
+    conv_transpose2d_zero_insertion,
+)
+from resample_lib.functional.convolution import conv2d
+from resample_lib.functional.interpolation import (
+    MODES,
+    interpolate,
+    interpolate_output_size,
+    pixel_scale,
+    resample_matrix,
+    resample_taps,
+    source_coordinates,
+)
+from resample_lib.functional.interpolation_kernels import box, keys_cubic, lanczos, triangle
+from resample_lib.functional.output_size import (
     conv_output_size,
     conv_transpose_output_size,
     output_padding_for,
@@ -13,7 +52,19 @@ from .arithmetic import (
     receptive_field,
     tf_same_padding,
 )
-from .blocks import (
+from resample_lib.functional.pooling import (
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool2d,
+    max_pool2d,
+    max_unpool2d,
+)
+from resample_lib.functional.shuffle import icnr_, pixel_shuffle, pixel_unshuffle
+from resample_lib.helpers.device import get_device, manual_seed
+from resample_lib.helpers.filter_bank import feature_maps, filter_bank
+from resample_lib.helpers.images import PHOTOS, checkerboard, disk, impulse, photo, ramp, zone_plate
+from resample_lib.helpers.metrics import psnr
+from resample_lib.nn.blocks import (
     DOWNSAMPLERS,
     UPSAMPLERS,
     BilinearUpsample,
@@ -26,43 +77,6 @@ from .blocks import (
     TransposedUpsample,
     Upsample,
 )
-from .blur_pool import BlurPool2d, binomial_filter, binomial_filter2d, blur_pool2d
-from .convolution import conv2d
-from .device import get_device, manual_seed
-from .features import feature_maps, filter_bank
-from .images import checkerboard, disk, impulse, photo, ramp, zone_plate
-from .interpolation import (
-    MODES,
-    interpolate,
-    interpolate_output_size,
-    pixel_scale,
-    resample_matrix,
-    resample_taps,
-    source_coordinates,
-)
-from .kernels import box, keys_cubic, lanczos, triangle
-from .metrics import psnr
-from .pooling import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, max_unpool2d
-from .shuffle import icnr_, pixel_shuffle, pixel_unshuffle
-from .spectral import (
-    alias_decomposition,
-    aliasing_score,
-    frequency_response,
-    frequency_response2d,
-    ideal_downsample,
-    ideal_lowpass,
-    log_spectrum,
-    power_spectrum,
-    radial_profile,
-    spectrum_frequencies,
-)
-from .unet import SmallUNet, count_macs, count_parameters, trace_shapes
-from .transposed import (
-    conv2d_matrix,
-    conv_transpose2d,
-    conv_transpose2d_matrix,
-    conv_transpose2d_scatter,
-    conv_transpose2d_zero_insertion,
-)
+from resample_lib.nn.small_unet import SmallUNet, count_macs, count_parameters, trace_shapes
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""resample_lib.blocks and resample_lib.unet: DDIM's resampling blocks, the alternatives, the small U-Net.
+"""resample_lib.nn.blocks and resample_lib.nn.small_unet: DDIM's resampling blocks, the alternatives, the small U-Net.
 
 DDIM's ``Upsample`` / ``Downsample`` are checked against the composition of torch
 ops that DDIM's ``models/diffusion.py`` performs, written out here with the
@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from resample_lib.blocks import (
+from resample_lib.nn.blocks import (
     DOWNSAMPLERS,
     UPSAMPLERS,
     BlurPoolDownsample,
@@ -24,7 +24,7 @@ from resample_lib.blocks import (
     icnr_,
     reset_parameters_,
 )
-from resample_lib.unet import SmallUNet, count_macs, count_parameters, trace_shapes
+from resample_lib.nn.small_unet import SmallUNet, count_macs, count_parameters, trace_shapes
 
 SIZES = [(4, 4), (6, 8), (5, 7), (9, 3), (1, 1), (2, 5)]  # even and odd
 

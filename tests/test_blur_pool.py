@@ -1,4 +1,4 @@
-"""resample_lib.blur_pool: the binomial filter, and blur-then-subsample against a conv2d reference."""
+"""resample_lib.functional.blur_pool: the binomial filter, and blur-then-subsample against a conv2d reference."""
 from __future__ import annotations
 
 import random
@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from conftest import assert_matches_torch, forbid_torch_ops
 
-from resample_lib.blur_pool import BlurPool2d, binomial_filter, binomial_filter2d, blur_pool2d
+from resample_lib.functional.blur_pool import BlurPool2d, binomial_filter, binomial_filter2d, blur_pool2d
 
 PAD_MODES = {"reflect": "reflect", "replicate": "replicate", "circular": "circular", "zeros": "constant"}
 

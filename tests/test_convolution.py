@@ -8,8 +8,8 @@ import torch
 import torch.nn.functional as F
 from conftest import assert_matches_torch, forbid_torch_ops
 
-from resample_lib.arithmetic import conv_output_size, pool_output_size
-from resample_lib.convolution import conv2d
+from resample_lib.functional.output_size import conv_output_size, pool_output_size
+from resample_lib.functional.convolution import conv2d
 
 
 def _tuple_or_int(rng: random.Random, lo: int, hi: int):

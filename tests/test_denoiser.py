@@ -10,7 +10,7 @@ import torch
 from scipy import stats
 
 import resample_lib as rl
-from resample_lib.denoiser import DenoisingUNet, SweepConfig, make_sweep_data, paired_interval, train_sweep_run
+from resample_lib.nn.denoising_unet import DenoisingUNet, SweepConfig, make_sweep_data, paired_interval, train_sweep_run
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = [(u, "pad+conv s2 (DDIM)") for u in rl.UPSAMPLERS] + [("nearest+conv (DDIM)", d) for d in rl.DOWNSAMPLERS]
@@ -90,7 +90,7 @@ def test_run_is_deterministic_and_stop_after_reproduces_the_curve():
 
 
 def test_shift_consistency_of_an_identity_is_infinite():
-    from resample_lib.denoiser import shift_consistency
+    from resample_lib.nn.denoising_unet import shift_consistency
 
     data = make_sweep_data(train_per_image=1, val_per_image=2, size=16)
     ident = lambda x, s: x  # noqa: E731 - an exactly shift-equivariant "denoiser"
@@ -130,13 +130,13 @@ def test_sweep_script_tiny_end_to_end(tmp_path):
     (-0.2, 0.2, "unresolved"), (-0.05, 0.15, "unresolved"),
 ])
 def test_classify_difference(low, high, expected):
-    from resample_lib.denoiser import classify_difference
+    from resample_lib.nn.denoising_unet import classify_difference
 
     assert classify_difference(low, high, 0.1) == expected
 
 
 def test_classify_difference_errors():
-    from resample_lib.denoiser import classify_difference
+    from resample_lib.nn.denoising_unet import classify_difference
 
     with pytest.raises(ValueError, match="low <= high"):
         classify_difference(0.2, 0.1, 0.1)

@@ -6,7 +6,7 @@ import math
 import torch
 
 import resample_lib as rl
-from resample_lib.exercises.aliasing import (
+from resample_lib.helpers.exercises.aliasing import (
     check_frequency_response,
     frequency_response_cases,
     reference_frequency_response,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from resample_lib.exercises.interpolation import check_resize_1d, resize_1d_cases
+from resample_lib.helpers.exercises.interpolation import check_resize_1d, resize_1d_cases
 
 
 def _resize(x, size, align_corners, *, half_pixel=True, clamp=True, corner_scale=None):

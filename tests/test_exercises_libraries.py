@@ -8,7 +8,7 @@ import torch
 
 pytest.importorskip("cv2")
 
-from resample_lib.exercises.libraries import area_matrix_cases, check_area_matrix  # noqa: E402
+from resample_lib.helpers.exercises.libraries import area_matrix_cases, check_area_matrix  # noqa: E402
 
 
 def right(n_in, n_out):

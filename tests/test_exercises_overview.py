@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from resample_lib import blur_pool2d
-from resample_lib.exercises import overview
+from resample_lib.helpers.exercises import overview
 
 
 def _weight(x, taps):

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from resample_lib import max_pool2d
-from resample_lib.exercises.pooling import check_max_pool2d_with_indices, max_pool_cases
+from resample_lib.helpers.exercises.pooling import check_max_pool2d_with_indices, max_pool_cases
 
 
 def _unfold_pool(x, kernel_size, stride, padding, *, pad_value=float("-inf"), padded_index=False, plane_width=None):

@@ -1,7 +1,7 @@
 """The checker of the quick reference's exercise passes a right answer and fails plausible wrong ones."""
 from __future__ import annotations
 
-from resample_lib.exercises.quick_reference import check_output_length, output_length_cases
+from resample_lib.helpers.exercises.quick_reference import check_output_length, output_length_cases
 
 
 def right(op, n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False, output_padding=0, *,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from resample_lib.exercises.strided import check_strided_conv2d, strided_conv2d_cases
+from resample_lib.helpers.exercises.strided import check_strided_conv2d, strided_conv2d_cases
 
 
 def taps_solution(x, weight, stride, pad):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from resample_lib.exercises.transposed import check_conv_transpose2d, conv_transpose2d_cases
+from resample_lib.helpers.exercises.transposed import check_conv_transpose2d, conv_transpose2d_cases
 
 
 def _scatter(x, weight, stride, padding, output_padding=0, *, flip=False, crop=True, extra=True, swap=False):

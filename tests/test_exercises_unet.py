@@ -2,7 +2,7 @@
 import torch
 import torch.nn.functional as F
 
-from resample_lib.exercises.unet import check_ddim_upsample
+from resample_lib.helpers.exercises.unet import check_ddim_upsample
 
 
 def test_accepts_a_correct_answer():

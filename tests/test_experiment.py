@@ -1,4 +1,4 @@
-"""resample_lib.experiment: data, seeded training, evaluation, the deterministic memory count.
+"""resample_lib.helpers.denoising_experiment: data, seeded training, evaluation, the deterministic memory count.
 
 Everything here runs on tiny data (a few 16x16 patches, a few steps), in seconds.
 """
@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from resample_lib.experiment import (
+from resample_lib.helpers.denoising_experiment import (
     DataSpec,
     TrainConfig,
     add_noise,
@@ -20,7 +20,7 @@ from resample_lib.experiment import (
     train_denoiser,
     training_memory,
 )
-from resample_lib.metrics import psnr
+from resample_lib.helpers.metrics import psnr
 
 TINY = DataSpec(train_per_image=8, val_per_image=4, size=16)
 
@@ -42,7 +42,7 @@ def test_patch_bank_shape_range_and_seed():
 
 
 def test_patch_bank_patches_come_from_the_photo():
-    from resample_lib.images import photo
+    from resample_lib.helpers.images import photo
 
     image = photo("coins", gray=True)[0, 0]
     for p in patch_bank(["coins"], per_image=4, size=8, seed=0)[:, 0]:
@@ -169,7 +169,7 @@ def test_training_memory_counts_a_shared_storage_once():
 
 
 def test_training_memory_is_deterministic_and_scales_with_batch():
-    from resample_lib.unet import SmallUNet
+    from resample_lib.nn.small_unet import SmallUNet
 
     net = SmallUNet(channels=(4, 8), seed=0)
     a = training_memory(net, (2, 1, 16, 16))

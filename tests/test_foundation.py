@@ -12,10 +12,10 @@ import torch
 import torch.nn.functional as F
 
 import resample_lib as rl
-from resample_lib import viz
+from resample_lib.helpers import viz
 
 
-@pytest.mark.parametrize("name", rl.images.PHOTOS)
+@pytest.mark.parametrize("name", rl.PHOTOS)
 def test_photos_are_unit_range_nchw(name):
     img = rl.photo(name)
     assert img.dim() == 4 and img.shape[0] == 1 and img.shape[1] in (1, 3)

@@ -1,4 +1,4 @@
-"""``resample_lib.interpolation`` against ``torch.nn.functional.interpolate``.
+"""``resample_lib.functional.interpolation`` against ``torch.nn.functional.interpolate``.
 
 Every comparison computes torch's result first, then ours inside
 ``forbid_torch_ops("resize")``, so ours cannot delegate to torch's resizing or
@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from conftest import assert_matches_torch, forbid_torch_ops
 
-from resample_lib.interpolation import (
+from resample_lib.functional.interpolation import (
     MODES,
     interpolate,
     interpolate_output_size,
@@ -22,7 +22,7 @@ from resample_lib.interpolation import (
     resample_taps,
     source_coordinates,
 )
-from resample_lib.kernels import box, keys_cubic, lanczos, triangle
+from resample_lib.functional.interpolation_kernels import box, keys_cubic, lanczos, triangle
 
 N_RANDOM = 480
 ANTIALIAS = ("bilinear", "bicubic", "lanczos")

@@ -1,4 +1,4 @@
-"""resample_lib.library_rules reproduces PIL's, OpenCV's and JAX's resize rules on random sizes.
+"""resample_lib.analysis.library_rules reproduces PIL's, OpenCV's and JAX's resize rules on random sizes.
 
 Each library resizes identity matrices (one impulse per row), which reads its
 resampling matrix off directly; the rule must agree with it to float32 rounding.
@@ -10,7 +10,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from resample_lib.library_rules import (
+from resample_lib.analysis.library_rules import (
     RULES,
     area_matrix,
     nearest_matrix,

@@ -108,4 +108,4 @@ def test_exercises_use_sphinx_exercise_with_gated_solutions(path):
     hidden_input = [i for i, c in enumerate(cells) if "hide-input" in c.get("metadata", {}).get("tags", [])]
     assert not hidden_input, f"{path.name}: cells {hidden_input} use hide-input, which leaves their output visible"
     assert not any("Solution to exercise" in t for t in text), f"{path.name}: an old admonition solution is left"
-    assert any("resample_lib.exercises" in t for t in text), f"{path.name}: no build-it-yourself exercise checker"
+    assert any("resample_lib.helpers.exercises" in t for t in text), f"{path.name}: no build-it-yourself exercise checker"

@@ -1,4 +1,4 @@
-"""resample_lib.pooling equals torch's pooling on hundreds of random configurations.
+"""resample_lib.functional.pooling equals torch's pooling on hundreds of random configurations.
 
 torch's reference is computed first; ours runs inside ``forbid_torch_ops("pool")``,
 so a delegation to any torch pooling kernel would fail the test.
@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 from conftest import assert_matches_torch, forbid_torch_ops
 
-from resample_lib import pooling as P
-from resample_lib.arithmetic import pool_output_size
+from resample_lib.functional import pooling as P
+from resample_lib.functional.output_size import pool_output_size
 
 DTYPES = (torch.float32, torch.float64)
 

@@ -8,8 +8,8 @@ import torch
 import torch.nn.functional as F
 from conftest import assert_matches_torch, forbid_torch_ops
 
-from resample_lib.convolution import conv2d
-from resample_lib.shuffle import icnr_, pixel_shuffle, pixel_unshuffle
+from resample_lib.functional.convolution import conv2d
+from resample_lib.functional.shuffle import icnr_, pixel_shuffle, pixel_unshuffle
 
 
 def _case(rng: random.Random) -> dict:

@@ -1,4 +1,4 @@
-"""resample_lib.spectral: frequency grids, spectra, filter responses, ideal resampling, the aliasing score."""
+"""resample_lib.analysis.spectral: frequency grids, spectra, filter responses, ideal resampling, the aliasing score."""
 from __future__ import annotations
 
 import doctest
@@ -8,9 +8,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-import resample_lib.spectral as spectral
-from resample_lib.images import zone_plate
-from resample_lib.spectral import (
+import resample_lib.analysis.spectral as spectral
+from resample_lib.helpers.images import zone_plate
+from resample_lib.analysis.spectral import (
     alias_decomposition,
     aliasing_score,
     frequency_response,

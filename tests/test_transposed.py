@@ -9,9 +9,9 @@ import torch
 import torch.nn.functional as F
 from conftest import assert_matches_torch, forbid_torch_ops
 
-from resample_lib.arithmetic import conv_output_size, conv_transpose_output_size, output_padding_for
-from resample_lib.convolution import conv2d
-from resample_lib.transposed import (
+from resample_lib.functional.output_size import conv_output_size, conv_transpose_output_size, output_padding_for
+from resample_lib.functional.convolution import conv2d
+from resample_lib.functional.conv_transpose import (
     conv2d_matrix, conv_transpose2d, conv_transpose2d_matrix, conv_transpose2d_scatter,
     conv_transpose2d_zero_insertion,
 )

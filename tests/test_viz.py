@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.animation import FuncAnimation  # noqa: E402
 
-from resample_lib import viz  # noqa: E402
+from resample_lib.helpers import viz  # noqa: E402
 
 
 @pytest.mark.parametrize("h,w,ncols", [(8, 8, 1), (32, 32, 4), (64, 48, 3), (256, 256, 2), (700, 100, 1)])

@@ -1,0 +1,255 @@
+r"""Blur pooling: low-pass filter, then subsample (Zhang, 2019).
+
+Subsampling a feature map by :math:`s` keeps every :math:`s`-th sample and so
+aliases every frequency above the new Nyquist limit; a one-pixel shift of the
+input can change the output completely. Zhang's *"Making Convolutional Networks
+Shift-Invariant Again"* (ICML 2019) blurs first, with a binomial filter, and
+then subsamples: ``MaxPool(stride=2)`` becomes ``MaxPool(stride=1)`` followed by
+``BlurPool(stride=2)``, and a strided convolution becomes convolution, ReLU,
+``BlurPool``.
+
+**The filter.** Row :math:`n = f - 1` of Pascal's triangle, normalised,
+
+.. math::
+    b_f[j] = \binom{f-1}{j} \Big/ 2^{\,f-1}, \qquad j = 0, \dots, f-1,
+
+is the :math:`(f-1)`-fold convolution of the box ``[1/2, 1/2]`` with itself, a
+discrete Gaussian of variance :math:`(f-1)/4`. The 2-D filter is the outer
+product :math:`b_f b_f^\top`, so it sums to 1 and filtering factors into a
+horizontal and a vertical pass.
+
+**The output.** With Zhang's padding (below) the padded length is
+:math:`n + f - 1` and the output length is
+:math:`\lfloor (n-1)/s \rfloor + 1 = \lceil n/s \rceil`, the same as plain
+subsampling ``x[..., ::s, ::s]``:
+
+.. math::
+    y[o_h, o_w] = \sum_{i, j} b_f[i]\, b_f[j]\;
+        \tilde x[o_h s + i,\; o_w s + j],
+
+where :math:`\tilde x` is the input padded by :math:`\lfloor (f-1)/2 \rfloor`
+on the left/top and :math:`\lceil (f-1)/2 \rceil` on the right/bottom (the
+convention of Zhang's reference ``antialiased_cnns.BlurPool`` with
+``pad_off=0``): for even :math:`f` the extra sample goes to the right.
+"""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from resample_lib.functional._validate import check_input_rank
+
+__all__ = ["binomial_filter", "binomial_filter2d", "blur_pool2d", "BlurPool2d"]
+
+# Our name -> F.pad's mode.
+PAD_MODES = {"reflect": "reflect", "replicate": "replicate", "circular": "circular", "zeros": "constant"}
+
+
+def _check_positive_int(value: object, name: str, op: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{op}: {name} must be an int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{op}: {name} must be at least 1, got {name}={value}")
+    return value
+
+
+def binomial_filter(size: int, dtype: torch.dtype = torch.float32, device=None) -> Tensor:
+    r"""The normalised binomial filter :math:`\binom{f-1}{j} / 2^{f-1}`, 1-D.
+
+    Args:
+        size: number of taps :math:`f \ge 1`.
+        dtype: dtype of the result.
+        device: device of the result.
+
+    Shape:
+        - Output: :math:`(f,)`, summing to 1.
+
+    Examples:
+        >>> binomial_filter(3)
+        tensor([0.2500, 0.5000, 0.2500])
+        >>> binomial_filter(5) * 16
+        tensor([1., 4., 6., 4., 1.])
+    """
+    _check_positive_int(size, "size", "binomial_filter")
+    n = size - 1
+    # Dyadic rationals: exact in floating point for any practical size.
+    return torch.tensor([math.comb(n, j) / 2**n for j in range(size)], dtype=dtype, device=device)
+
+
+def binomial_filter2d(size: int, dtype: torch.dtype = torch.float32, device=None) -> Tensor:
+    r"""The 2-D binomial filter, the outer product :math:`b_f b_f^\top`.
+
+    Args:
+        size: number of taps :math:`f \ge 1` per axis.
+        dtype: dtype of the result.
+        device: device of the result.
+
+    Shape:
+        - Output: :math:`(f, f)`, summing to 1.
+
+    Examples:
+        >>> binomial_filter2d(3) * 16
+        tensor([[1., 2., 1.],
+                [2., 4., 2.],
+                [1., 2., 1.]])
+    """
+    b = binomial_filter(size, dtype, device)
+    return b[:, None] * b[None, :]
+
+
+def _blur_subsample(input: Tensor, taps: Tensor, stride: int, pad_mode: str) -> Tensor:
+    """Separable depthwise filtering by ``taps`` on both axes, evaluated only at every ``stride``-th sample."""
+    f = taps.numel()
+    left, right = (f - 1) // 2, f // 2  # floor and ceil of (f - 1) / 2
+    x = input
+    if f > 1:
+        mode = PAD_MODES[pad_mode]
+        x = F.pad(x, (left, right, left, right), mode=mode, **({"value": 0.0} if mode == "constant" else {}))
+    H, W = input.shape[-2:]
+    oh, ow = (H - 1) // stride + 1, (W - 1) // stride + 1
+    w = taps.to(dtype=input.dtype, device=input.device)
+
+    # Horizontal pass, only at the kept columns: (..., H + f - 1, ow).
+    rows = w[0] * x[..., :, 0: (ow - 1) * stride + 1: stride]
+    for j in range(1, f):
+        rows += w[j] * x[..., :, j: j + (ow - 1) * stride + 1: stride]
+    # Vertical pass, only at the kept rows: (..., oh, ow).
+    out = w[0] * rows[..., 0: (oh - 1) * stride + 1: stride, :]
+    for i in range(1, f):
+        out += w[i] * rows[..., i: i + (oh - 1) * stride + 1: stride, :]
+    return out
+
+
+def _check_blur_args(input: Tensor, filt_size: int, stride: int, pad_mode: str, op: str) -> None:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}: input must be a torch.Tensor, got {type(input).__name__}")
+    check_input_rank(input, (3, 4), op, "(N, C, H, W) or (C, H, W)")
+    if not input.dtype.is_floating_point:
+        raise TypeError(f"{op}: expected a floating point input, got dtype {input.dtype}")
+    if any(n == 0 for n in input.shape[-3:]):
+        raise ValueError(f"{op}: expected non-empty C, H and W, got input of shape {tuple(input.shape)}")
+    _check_positive_int(filt_size, "filt_size", op)
+    _check_positive_int(stride, "stride", op)
+    if pad_mode not in PAD_MODES:
+        raise ValueError(f"{op}: pad_mode must be one of {sorted(PAD_MODES)}, got {pad_mode!r}")
+    right = filt_size // 2
+    H, W = input.shape[-2:]
+    if pad_mode == "reflect" and right >= min(H, W):
+        raise ValueError(
+            f"{op}: reflect padding by {right} needs H and W larger than {right}, "
+            f"got {H}x{W} with filt_size={filt_size}"
+        )
+    if pad_mode == "circular" and right > min(H, W):
+        raise ValueError(
+            f"{op}: circular padding by {right} needs H and W of at least {right}, "
+            f"got {H}x{W} with filt_size={filt_size}"
+        )
+
+
+def blur_pool2d(input: Tensor, filt_size: int = 3, stride: int = 2, pad_mode: str = "reflect") -> Tensor:
+    r"""Blur with a binomial filter, then subsample by ``stride`` (Zhang, 2019).
+
+    .. math::
+        y[o_h, o_w] = \sum_{i, j=0}^{f-1} b_f[i]\, b_f[j]\;
+            \tilde x[o_h s + i,\; o_w s + j],
+        \qquad b_f[j] = \binom{f-1}{j} / 2^{f-1},
+
+    with :math:`\tilde x` the input padded by :math:`\lfloor (f-1)/2 \rfloor`
+    before and :math:`\lceil (f-1)/2 \rceil` after each axis (Zhang's
+    convention). Each channel is filtered on its own (a depthwise filter). The
+    filter is separable, so it is applied as a horizontal then a vertical
+    weighted sum of shifted slices, each evaluated only where the output keeps
+    a sample: :math:`2f` multiply-adds per output instead of :math:`f^2`.
+
+    ``filt_size=1`` is plain subsampling ``x[..., ::s, ::s]``; ``stride=1`` is
+    blurring alone.
+
+    Args:
+        input: feature maps (floating point).
+        filt_size: number of binomial taps per axis (1 = no blur). The default
+            here is 3; Zhang's package ``antialiased_cnns`` defaults to 4 (its
+            ``BlurPool`` and its models' ``filter_size``), while the paper's
+            original code defaulted to 3 and reported 2, 3 and 5.
+        stride: subsampling factor.
+        pad_mode: ``'reflect'`` (Zhang's default), ``'replicate'``,
+            ``'circular'`` or ``'zeros'``.
+
+    Shape:
+        - Input: :math:`(N, C, H, W)` or :math:`(C, H, W)`.
+        - Output: :math:`(N, C, \lceil H/s \rceil, \lceil W/s \rceil)` or
+          :math:`(C, \lceil H/s \rceil, \lceil W/s \rceil)`.
+
+    Examples:
+        >>> x = torch.tensor([[[0., 0., 1., 1.]] * 4])   # a vertical edge
+        >>> blur_pool2d(x, filt_size=3, stride=2)
+        tensor([[[0.0000, 0.7500],
+                 [0.0000, 0.7500]]])
+        >>> x[..., ::2, ::2]
+        tensor([[[0., 1.],
+                 [0., 1.]]])
+    """
+    op = "blur_pool2d"
+    _check_blur_args(input, filt_size, stride, pad_mode, op)
+    return _blur_subsample(input, binomial_filter(filt_size, torch.float64), stride, pad_mode)
+
+
+class BlurPool2d(nn.Module):
+    r"""Module form of :func:`blur_pool2d`; the binomial filter is a buffer.
+
+    The buffer ``filt`` holds the 1-D filter :math:`b_f` (the 2-D filter is
+    ``filt2d``, its outer product); as a buffer it follows the module across
+    ``.to(device)`` and into ``state_dict``, but is not trained.
+
+    Args:
+        channels: expected number of input channels, checked in ``forward``;
+            ``None`` accepts any (the filter is the same for every channel).
+        filt_size: number of binomial taps per axis (default 3, as in
+            :func:`blur_pool2d`; ``antialiased_cnns.BlurPool`` defaults to 4).
+        stride: subsampling factor.
+        pad_mode: ``'reflect'``, ``'replicate'``, ``'circular'`` or ``'zeros'``.
+
+    Shape:
+        - Input: :math:`(N, C, H, W)` or :math:`(C, H, W)`.
+        - Output: :math:`(N, C, \lceil H/s \rceil, \lceil W/s \rceil)` or
+          :math:`(C, \lceil H/s \rceil, \lceil W/s \rceil)`.
+
+    Examples:
+        >>> pool = nn.Sequential(nn.MaxPool2d(2, stride=1), BlurPool2d(16))   # Zhang's MaxBlurPool
+        >>> pool(torch.randn(1, 16, 32, 32)).shape
+        torch.Size([1, 16, 16, 16])
+    """
+
+    filt: Tensor
+
+    def __init__(
+        self, channels: Optional[int] = None, filt_size: int = 3, stride: int = 2, pad_mode: str = "reflect"
+    ) -> None:
+        super().__init__()
+        if channels is not None:
+            _check_positive_int(channels, "channels", "BlurPool2d")
+        _check_positive_int(filt_size, "filt_size", "BlurPool2d")
+        _check_positive_int(stride, "stride", "BlurPool2d")
+        if pad_mode not in PAD_MODES:
+            raise ValueError(f"BlurPool2d: pad_mode must be one of {sorted(PAD_MODES)}, got {pad_mode!r}")
+        self.channels, self.filt_size, self.stride, self.pad_mode = channels, filt_size, stride, pad_mode
+        self.register_buffer("filt", binomial_filter(filt_size))
+
+    @property
+    def filt2d(self) -> Tensor:
+        """The 2-D filter, the outer product of ``filt`` with itself."""
+        return self.filt[:, None] * self.filt[None, :]
+
+    def forward(self, input: Tensor) -> Tensor:
+        _check_blur_args(input, self.filt_size, self.stride, self.pad_mode, "BlurPool2d")
+        if self.channels is not None and input.shape[-3] != self.channels:
+            raise ValueError(
+                f"BlurPool2d: expected {self.channels} channels, got input of shape {tuple(input.shape)}"
+            )
+        return _blur_subsample(input, self.filt, self.stride, self.pad_mode)
+
+    def extra_repr(self) -> str:
+        return f"channels={self.channels}, filt_size={self.filt_size}, stride={self.stride}, pad_mode={self.pad_mode!r}"

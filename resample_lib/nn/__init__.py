@@ -1,0 +1,3 @@
+"""``torch.nn`` modules built on the resampling operations: the up- and downsampling blocks a U-Net swaps
+(``blocks``), the small U-Net the book traces and costs (``small_unet``) and the denoising U-Net of the
+controlled experiment (``denoising_unet``)."""
