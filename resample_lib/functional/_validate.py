@@ -112,5 +112,10 @@ def check_choice(value: object, name: str, op: str, choices: Sequence[str]) -> s
     return value  # type: ignore[return-value]
 
 
+def opmath_dtype(dtype: torch.dtype) -> torch.dtype:
+    """The type torch computes coordinates and weights in: float64 for float64, float32 for every other type."""
+    return torch.float64 if dtype == torch.float64 else torch.float32
+
+
 # The name the modules imported before the checks were gathered here.
 check_input_rank = check_rank
