@@ -36,6 +36,8 @@ CATALOGUES = LOCALE / LANGUAGE / "LC_MESSAGES"
 _ROLE = re.compile(r"\{[\w:.-]+\}`([^`]*)`")
 _CODE = re.compile(r"(?<![}`])`([^`]+)`")
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.S)
+# A translated heading is parsed on its own, so "2. 输出尺寸" would become a list and be discarded.
+_LIST_START = re.compile(r"^\d+[.)] ")
 _URL = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>\s]+)>")
 
 
@@ -83,7 +85,13 @@ def update() -> None:
 
 
 def _save(path: Path, cat) -> None:
-    """Write a catalogue the one way this project does: unwrapped lines, no source locations."""
+    """Write a catalogue the one way this project does: unwrapped lines, no source locations.
+
+    Babel flags a message as ``python-format`` when its English merely contains "95% interval" ("% i"); the
+    book has no format strings, so the flag is dropped (it would make ``msgfmt -c`` demand a placeholder).
+    """
+    for m in cat:
+        m.flags.discard("python-format")
     with path.open("wb") as f:
         write_po(f, cat, width=0, no_location=True, omit_header=False)
 
@@ -117,6 +125,10 @@ def problems(catalogues: Path = CATALOGUES, templates: Path | None = None) -> li
                 found.append(f"{page}: untranslated: {short}")
             elif m.fuzzy:
                 found.append(f"{page}: fuzzy: {short}")
+            elif _LIST_START.match(m.string):
+                found.append(f"{page}: starts like a numbered list (write 'N\\.' in a heading): {short}")
+            elif (m.id.startswith("\n"), m.id.endswith("\n")) != (m.string.startswith("\n"), m.string.endswith("\n")):
+                found.append(f"{page}: leading or trailing newline differs from the English: {short}")
             elif markup(m.id) != markup(m.string):
                 lost = markup(m.id) - markup(m.string)
                 added = markup(m.string) - markup(m.id)
@@ -142,7 +154,9 @@ def apply(page: str, text: str) -> int:
     blocks = re.split(r"^=== (\d+)[ \t]*\n", text, flags=re.M)[1:]
     for number, body in zip(blocks[::2], blocks[1::2]):
         m = messages[int(number) - 1]
-        m.string = body.strip()
+        # Keep the English's leading and trailing newlines (display math): gettext requires them to match.
+        lead, trail = m.id[: len(m.id) - len(m.id.lstrip("\n"))], m.id[len(m.id.rstrip("\n")):]
+        m.string = lead + body.strip() + trail
         m.flags.discard("fuzzy")
     _save(path, cat)
     return len(blocks) // 2
