@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11, make and npm:
 #   make book   - set up .venv, install the pinned packages and resample_lib, build the HTML into _build/html
+#                 (English) and _build/html/zh (the Chinese edition, translated in locale/zh_CN, same outputs)
 #   make test   - same set-up, then run every test (library unit tests + every notebook under nbval)
 # Also: make slides (reveal.js decks into _build/slides), make pdf (the book as PDF into _build/pdf, after make book).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -7,12 +8,13 @@ VENV   := .venv
 BIN    := $(abspath $(VENV))/bin
 STAMP  := $(VENV)/.installed
 MATHJAX := _vendor/mathjax/es5/tex-chtml.js
+CJK_FONT := _vendor/fonts/noto-sans-sc.css
 NODE_STAMP := node_modules/.installed
 SLIDES := _build/slides
 # Use the virtual environment's python, jupyter and kernel everywhere.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: book test browser-check slides slides-check pdf pdf-check notebooks bench clean
+.PHONY: book translations test browser-check slides slides-check pdf pdf-check notebooks bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +33,20 @@ $(MATHJAX): $(NODE_STAMP)
 	cp -r node_modules/mathjax/es5 _vendor/mathjax/es5
 	touch $@
 
-book: $(STAMP) $(MATHJAX)
+# Noto Sans SC, CJK subsets only, served by the site itself (see tools/vendor_cjk_font.py).
+$(CJK_FONT): $(NODE_STAMP) tools/vendor_cjk_font.py
+	$(BIN)/python tools/vendor_cjk_font.py
+
+# The English edition, then the Chinese one from the same execution cache (nothing runs twice).
+book: $(STAMP) $(MATHJAX) $(CJK_FONT)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tools/translations.py build
+
+# After editing English prose: merge the new messages into locale/zh_CN (changed ones turn fuzzy), then list
+# what needs translating. tests/test_translations.py fails until every message has a current translation.
+translations: $(STAMP)
+	$(BIN)/python tools/translations.py update
+	$(BIN)/python tools/translations.py check || true
 
 # Two pytest workers, one thread each: two workers with two OpenMP threads each oversubscribe
 # the two cores, and torch's many small parallel ops then slow down by 10-30x.

@@ -6,6 +6,7 @@ the translations. Code, outputs and figures are not messages; both editions show
 
     python tools/translations.py update   # re-extract the English messages and merge them into the .po files
     python tools/translations.py check    # list untranslated, fuzzy or markup-damaged messages; exit 1 if any
+    python tools/translations.py build    # the Chinese edition into _build/html/zh (after the English build)
     python tools/translations.py dump book/04_pooling > msgs.txt     # numbered English messages of one page
     python tools/translations.py apply book/04_pooling zh.txt        # set translations from "=== N" blocks
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import collections
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,12 +166,15 @@ def apply(page: str, text: str) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["update", "check", "dump", "apply"])
+    parser.add_argument("command", choices=["update", "check", "build", "dump", "apply"])
     parser.add_argument("page", nargs="?", help="one catalogue, e.g. book/04_pooling (check: all if omitted)")
     parser.add_argument("blocks", nargs="?", type=Path, help="apply: a file of '=== N' blocks")
     args = parser.parse_args()
     if args.command == "update":
         update()
+        return 0
+    if args.command == "build":
+        print(f"Chinese edition in {build()}")
         return 0
     if args.command == "dump":
         sys.stdout.write(dump(args.page))
