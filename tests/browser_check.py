@@ -9,7 +9,11 @@ equation left as raw TeX (a ``.math`` element MathJax did not typeset), a
 missing title, a content image without a real alt text or with fewer than 1.8
 times the pixels of its displayed width (blurred on a high-density screen), an
 exercise solution whose text or output shows before the reader opens it (or
-that does not open on a click), or a page wider than a 390 px phone screen.
+that does not open on a click), or a page wider than a 390 px phone screen. Both editions are checked: the
+English one at the root and the Chinese one under ``zh/``. There a page also fails when its ``<html lang>`` is
+wrong, when its link to the same page in the other edition does not load, or when it shows Chinese without the
+self-hosted Noto Sans SC having loaded (a machine without CJK fonts would draw boxes); and the Chinese search
+must find a word that only the body text of a chapter holds.
 A screenshot of each page is saved under ``_build/screenshots``.
 Prints one line per page and a closing ``N passed, M failed`` line; exits 1 on
 any failure.
@@ -50,10 +54,21 @@ PAGE_REPORT = """async () => {
       }
     }
   }
+  await document.fonts.ready;
+  const cjk = /[\u4e00-\u9fff]/.test(document.querySelector('main, article, body').innerText);
+  const noto = [...document.fonts].filter(f => f.family.replace(/["']/g, '') === 'Noto Sans SC');
+  const switchLink = document.querySelector('p.language-switch a');
+  let switchOk = null;
+  if (switchLink) { try { switchOk = (await fetch(switchLink.href)).ok; } catch (e) { switchOk = false; } }
   return {title: document.title, maths: maths.length, raw, images: images.length, broken, blurry, noAlt, shown,
           solutions: document.querySelectorAll('.solution').length,
-          animations: document.querySelectorAll('.animation').length};
+          animations: document.querySelectorAll('.animation').length,
+          lang: document.documentElement.lang, cjk, notoLoaded: noto.filter(f => f.status === 'loaded').length,
+          switchHref: switchLink ? switchLink.getAttribute('href') : null, switchOk};
 }"""
+
+# A word of the Chinese edition's body text that no page title holds ("zone plate"), searched for on zh/search.html.
+ZH_SEARCH_WORD = "波带片"
 
 # Click the first solution's toggle and check that its content then shows (the gate opens, it is not empty).
 OPEN_FIRST_SOLUTION = """async () => {
@@ -114,6 +129,13 @@ def check_page(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
     problems += [f"image blurred on a high-density screen: {b}" for b in report["blurry"]]
     problems += [f"image without a real alt text: {src}" for src in report["noAlt"]]
     problems += [f"solution visible before a click: {s}" for s in report["shown"]]
+    chinese = rel.startswith("zh/")
+    if report["lang"] != ("zh-CN" if chinese else "en"):
+        problems.append(f"<html lang={report['lang']!r}>, expected {'zh-CN' if chinese else 'en'!r}")
+    if report["cjk"] and not report["notoLoaded"]:
+        problems.append("Chinese text shown, but no Noto Sans SC subset loaded")
+    if rel.removeprefix("zh/") not in ("genindex.html", "search.html") and not report["switchOk"]:
+        problems.append(f"link to the other edition missing or broken: {report['switchHref']!r}")
     if report["solutions"] and not page.evaluate(OPEN_FIRST_SOLUTION):
         problems.append("the first solution did not open on a click")
     shot = shots / (rel.replace("/", "__").removesuffix(".html") + ".png")
@@ -127,7 +149,8 @@ def check_page(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
         problems.append(f"page is {wide} px wide on a {PHONE_WIDTH} px phone screen (scrolls sideways)")
     phone.close()
     print(f"{'FAIL' if problems else 'ok  '} {rel}: title {title[:50]!r}, {report['maths']} equations, "
-          f"{report['images']} images, {report['solutions']} solutions (hidden), {report['animations']} animations")
+          f"{report['images']} images, {report['solutions']} solutions (hidden), {report['animations']} animations, "
+          f"lang {report['lang']}, {report['notoLoaded']} CJK font subsets")
     for p in problems:
         print(f"       - {p}")
     return problems
@@ -141,7 +164,20 @@ def expected_pages() -> set[str]:
     files = {toc["root"]}
     for part in toc.get("parts", []):
         files |= {c["file"] for c in part.get("chapters", [])}
-    return {f"{f}.html" for f in files} | {"index.html", "genindex.html", "search.html"}
+    english = {f"{f}.html" for f in files} | {"index.html", "genindex.html", "search.html"}
+    return english | {f"zh/{page}" for page in english}
+
+
+def check_chinese_search(context, base: str) -> list[str]:
+    """The Chinese edition's search (segmented by jieba) finds a word of the body text, not only titles."""
+    page = context.new_page()
+    page.goto(f"{base}/zh/search.html?q={ZH_SEARCH_WORD}", wait_until="networkidle")
+    page.wait_for_function("() => document.querySelector('#search-results p.search-summary') !== null",
+                           timeout=30000)
+    hits = page.eval_on_selector_all("#search-results ul.search li a", "links => links.map(a => a.textContent)")
+    page.close()
+    print(f"{'ok  ' if hits else 'FAIL'} zh/search.html?q={ZH_SEARCH_WORD}: {len(hits)} pages found {hits[:4]}")
+    return [] if hits else [f"the Chinese search finds no page for {ZH_SEARCH_WORD!r}"]
 
 
 def main(root: str = "_build/html") -> int:
@@ -169,6 +205,8 @@ def main(root: str = "_build/html") -> int:
         blocked = block_other_hosts(context, base)
         for rel in pages:
             failed += bool(check_page(context, base, rel, shots))
+        if "zh/search.html" in pages:
+            failed += bool(check_chinese_search(context, base))
         browser.close()
     server.shutdown()
     for url in sorted(set(blocked)):
