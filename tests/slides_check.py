@@ -18,10 +18,9 @@ import pathlib
 import re
 import sys
 
-from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from browser_check import ARGS, CHROMIUM, block_other_hosts, serve  # noqa: E402
+from browser_check import offline_browser  # noqa: E402
 
 # Wait for reveal.js and MathJax, then report what a reader would see.
 DECK_REPORT = r"""async () => {
@@ -117,13 +116,8 @@ def main(root: str = "_build/slides") -> int:
         print(f"FAIL index.html does not link {deck}")
     shots = site.parent / "slides-screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    server, base = serve(site)
-
     failed = 0
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 720})
-        blocked = block_other_hosts(context, base)
+    with offline_browser(site, 1280, 720) as (context, base, blocked):
         for rel in ["index.html"] + decks:
             if rel == "index.html":
                 page = context.new_page()
@@ -137,10 +131,6 @@ def main(root: str = "_build/slides") -> int:
                 failed += bool(errors)
                 continue
             failed += bool(check_deck(context, base, rel, shots))
-        browser.close()
-    server.shutdown()
-    for url in sorted(set(blocked)):
-        print(f"blocked request to another host: {url}")
     print(f"screenshots in {shots}")
     failed += len(unlisted)
     print(f"{len(decks) + 1 - failed} passed, {failed} failed")

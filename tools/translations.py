@@ -59,21 +59,42 @@ def markup(text: str) -> collections.Counter:
     return collections.Counter(pieces)
 
 
+def _jupyter_book(out: Path, config: dict, *args: str) -> None:
+    """Build the book with ``config`` (a variant of _config.yml) into ``out``/_build."""
+    out.mkdir(parents=True, exist_ok=True)
+    # Local extension folders are found relative to the configuration file, which now lives in `out`.
+    exts = config["sphinx"]["local_extensions"]
+    config["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in exts.items()}
+    (out / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True))
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    subprocess.run([str(jupyter_book), "build", str(ROOT), "--config", str(out / "_config.yml"),
+                    "--path-output", str(out), *args], check=True, cwd=ROOT)
+
+
 def extract(out: Path) -> Path:
     """Run Sphinx's gettext builder on the book (without executing notebooks); return the folder of .pot files."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config.setdefault("execute", {})["execute_notebooks"] = "off"
-    # Local extension folders are found relative to the configuration file, which now lives in `out`.
-    exts = config["sphinx"]["local_extensions"]
-    config["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in exts.items()}
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True))
-    subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--config", str(out / "_config.yml"),
-         "--path-output", str(out), "--builder", "custom", "--custom-builder", "gettext", "-q"],
-        check=True, cwd=ROOT,
-    )
+    _jupyter_book(out, config, "--builder", "custom", "--custom-builder", "gettext", "-q")
     return out / "_build" / "gettext"
+
+
+def build(site: Path = ROOT / "_build" / "html") -> Path:
+    """Build the Chinese edition into ``site``/zh, reusing the English build's execution cache.
+
+    The notebooks' outputs come from the same cache as the English edition's (keyed on their code), so
+    nothing runs twice and the two editions show the same numbers.
+    """
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["title"] = "深度学习中的重采样"
+    config["execute"]["cache"] = str(ROOT / config["execute"]["cache"])
+    config["sphinx"]["config"]["language"] = "zh_CN"
+    out = ROOT / "_build" / "zh"
+    _jupyter_book(out, config, "-W", "-n", "--keep-going")
+    target = site / "zh"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(out / "_build" / "html", target)
+    return target
 
 
 def update() -> None:
