@@ -20,6 +20,7 @@ any failure.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import pathlib
@@ -112,6 +113,26 @@ def block_other_hosts(context, base: str) -> list[str]:
     return blocked
 
 
+@contextlib.contextmanager
+def offline_browser(site: pathlib.Path, width: int, height: int):
+    """Serve ``site`` on 127.0.0.1 and open headless Chromium with every other host blocked.
+
+    Yields ``(context, base_url, blocked)``; on exit closes both and prints each blocked request.
+    """
+    server, base = serve(site)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            context = browser.new_context(viewport={"width": width, "height": height})
+            blocked = block_other_hosts(context, base)
+            yield context, base, blocked
+            browser.close()
+    finally:
+        server.shutdown()
+    for url in sorted(set(blocked)):
+        print(f"blocked request to another host: {url}")
+
+
 def check_page(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
     problems: list[str] = []
     page = context.new_page()
@@ -196,21 +217,12 @@ def main(root: str = "_build/html") -> int:
         print(f"FAIL missing page listed in _toc.yml: {page}")
     shots = site.parent / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    server, base = serve(site)
-
     failed = 0
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        blocked = block_other_hosts(context, base)
+    with offline_browser(site, 1280, 900) as (context, base, blocked):
         for rel in pages:
             failed += bool(check_page(context, base, rel, shots))
         if "zh/search.html" in pages:
             failed += bool(check_chinese_search(context, base))
-        browser.close()
-    server.shutdown()
-    for url in sorted(set(blocked)):
-        print(f"blocked request to another host: {url}")
     print(f"screenshots in {shots}")
     failed += len(unexpected) + len(missing)
     print(f"{len(pages) + len(missing) - failed} passed, {failed} failed")
