@@ -75,7 +75,8 @@ def test_opencv_nearest_exact_is_pils_nearest():
 
 @pytest.mark.parametrize("method,antialias", [("nearest", None), ("linear", True), ("linear", False),
                                               ("cubic", True), ("cubic", False), ("lanczos3", True),
-                                              ("area", None), ("bicubic-pytorch", False)])
+                                              ("area", None), ("bicubic-pytorch", False)],
+                         ids=lambda v: {True: "antialias", False: "no_antialias", None: "no_switch"}.get(v, v))
 def test_jax_rules(method, antialias):
     jax = pytest.importorskip("jax")
     kw = {} if antialias is None else {"antialias": antialias}

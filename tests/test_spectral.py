@@ -1,4 +1,7 @@
-"""resample_lib.analysis.spectral: frequency grids, spectra, filter responses, ideal resampling, the aliasing score."""
+"""resample_lib.analysis.spectral: frequency grids, spectra, filter responses, ideal resampling, the aliasing score.
+
+One section per module of the package: ``spectrum``, ``frequency_responses``, ``aliasing``.
+"""
 from __future__ import annotations
 
 import doctest
@@ -8,20 +11,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-import resample_lib.analysis.spectral as spectral
+from resample_lib.analysis.spectral import aliasing, frequency_responses, spectrum
+from resample_lib.analysis.spectral.aliasing import alias_decomposition, aliasing_score, ideal_downsample, ideal_lowpass
+from resample_lib.analysis.spectral.frequency_responses import frequency_response, frequency_response2d
+from resample_lib.analysis.spectral.spectrum import log_spectrum, power_spectrum, radial_profile, spectrum_frequencies
 from resample_lib.helpers.images import zone_plate
-from resample_lib.analysis.spectral import (
-    alias_decomposition,
-    aliasing_score,
-    frequency_response,
-    frequency_response2d,
-    ideal_downsample,
-    ideal_lowpass,
-    log_spectrum,
-    power_spectrum,
-    radial_profile,
-    spectrum_frequencies,
-)
 
 f64 = torch.float64
 
@@ -35,9 +29,11 @@ def _cosines(h: int, w: int, terms, dtype=f64) -> torch.Tensor:
     return out
 
 
-def test_docstring_examples_run():
-    result = doctest.testmod(spectral, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 10 and result.failed == 0
+@pytest.mark.parametrize("module", [spectrum, frequency_responses, aliasing],
+                         ids=["spectrum", "frequency_responses", "aliasing"])
+def test_docstring_examples_run(module):
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 2 and result.failed == 0
 
 
 # --------------------------------------------------------------------------- frequency grid
@@ -155,7 +151,8 @@ def _ring_means_by_loop(s: torch.Tensor, nbins: int) -> list[float]:
     return [a / c if c else math.nan for a, c in zip(sums, counts)]
 
 
-@pytest.mark.parametrize("shape,nbins", [((16, 16), None), ((12, 9), None), ((10, 14), 3), ((16, 16), 20)])
+@pytest.mark.parametrize("shape,nbins", [((16, 16), None), ((12, 9), None), ((10, 14), 3), ((16, 16), 20)],
+                         ids=["16x16-default_bins", "12x9-default_bins", "10x14-3_bins", "16x16-20_bins"])
 def test_radial_profile_matches_loop(shape, nbins):
     s = torch.rand(*shape, generator=torch.Generator().manual_seed(2), dtype=f64)
     r, p = radial_profile(s, nbins)
@@ -196,7 +193,7 @@ def test_ideal_lowpass_keeps_band_and_removes_the_rest():
                                atol=1e-12, rtol=0)
 
 
-@pytest.mark.parametrize("cutoff", [0.1, 0.25, (0.5, 0.125), 1 / 3])
+@pytest.mark.parametrize("cutoff", [0.1, 0.25, (0.5, 0.125), 1 / 3], ids=["0.1", "0.25", "0.5x0.125", "1/3"])
 def test_ideal_lowpass_is_an_orthogonal_projection(cutoff):
     x = torch.randn(2, 30, 24, generator=torch.Generator().manual_seed(3), dtype=f64)
     lo = ideal_lowpass(x, cutoff)
@@ -222,7 +219,7 @@ def test_ideal_downsample_folds_nothing():
 
 
 # --------------------------------------------------------------------------- aliasing score
-@pytest.mark.parametrize("factor", [2, 3, 4, (2, 4)])
+@pytest.mark.parametrize("factor", [2, 3, 4, (2, 4)], ids=["2x2", "3x3", "4x4", "2x4"])
 def test_ideal_downsampler_scores_zero(factor):
     x = zone_plate(96).double()
     assert aliasing_score(lambda t: ideal_downsample(t, factor), x, factor) < 1e-10
@@ -281,25 +278,41 @@ def test_float32_score_is_close_to_float64():
 
 
 # --------------------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("call,match", [
-    (lambda: log_spectrum(torch.ones(5)), r"at least 2 dimensions.*1-D.*\(5,\)"),
-    (lambda: power_spectrum(torch.ones(4, 4), window="kaiser"), r"'kaiser'"),
-    (lambda: log_spectrum(torch.ones(4, 4), eps=0.0), r"eps=0.0"),
-    (lambda: radial_profile(torch.ones(4, 4), nbins=0), r"nbins=0"),
-    (lambda: ideal_lowpass(torch.ones(4, 4), 0.0), r"\(0, 0.5\].*cutoff=0.0"),
-    (lambda: ideal_lowpass(torch.ones(4, 4), 0.6), r"cutoff=0.6"),
-    (lambda: ideal_lowpass(torch.ones(4, 4), (0.2, -0.1)), r"cutoff=\(0.2, -0.1\)"),
-    (lambda: ideal_downsample(torch.ones(8, 8), 0), r"positive.*factor=0"),
-    (lambda: ideal_downsample(torch.ones(8, 8), -2), r"factor=-2"),
-    (lambda: ideal_downsample(torch.ones(9, 8), 2), r"9x8.*divisible.*2x2"),
-    (lambda: ideal_downsample(torch.ones(8), 2), r"1-D"),
-    (lambda: aliasing_score(lambda t: t, zone_plate(16), 2), r"shape \(1, 1, 16, 16\), expected \(1, 1, 8, 8\)"),
-    (lambda: aliasing_score(lambda t: t[..., ::2, ::2], torch.ones(1, 1, 8, 8), 2), r"no detail"),
-    (lambda: frequency_response(torch.ones(10), n=4), r"n must be at least.*L=10.*n=4"),
-    (lambda: frequency_response(torch.ones(3, 3)), r"1-D kernel.*\(3, 3\)"),
-    (lambda: frequency_response2d(torch.ones(5, 3), n=4), r"n=4"),
-    (lambda: spectrum_frequencies(0), r"n=0"),
-])
+#: id -> (a call with one bad value, the message it must raise)
+BAD_VALUES = {
+    "log_spectrum-1d_image": (lambda: log_spectrum(torch.ones(5)), r"at least 2 dimensions.*1-D.*\(5,\)"),
+    "power_spectrum-unknown_window": (lambda: power_spectrum(torch.ones(4, 4), window="kaiser"), r"'kaiser'"),
+    "log_spectrum-eps_0": (lambda: log_spectrum(torch.ones(4, 4), eps=0.0), r"eps=0.0"),
+    "radial_profile-nbins_0": (lambda: radial_profile(torch.ones(4, 4), nbins=0), r"nbins=0"),
+    "ideal_lowpass-cutoff_0": (lambda: ideal_lowpass(torch.ones(4, 4), 0.0), r"\(0, 0.5\].*cutoff=0.0"),
+    "ideal_lowpass-cutoff_above_nyquist": (lambda: ideal_lowpass(torch.ones(4, 4), 0.6), r"cutoff=0.6"),
+    "ideal_lowpass-negative_cutoff_pair": (
+        lambda: ideal_lowpass(torch.ones(4, 4), (0.2, -0.1)),
+        r"cutoff=\(0.2, -0.1\)",
+    ),
+    "ideal_downsample-factor_0": (lambda: ideal_downsample(torch.ones(8, 8), 0), r"positive.*factor=0"),
+    "ideal_downsample-factor_negative": (lambda: ideal_downsample(torch.ones(8, 8), -2), r"factor=-2"),
+    "ideal_downsample-size_not_divisible": (lambda: ideal_downsample(torch.ones(9, 8), 2), r"9x8.*divisible.*2x2"),
+    "ideal_downsample-1d_image": (lambda: ideal_downsample(torch.ones(8), 2), r"1-D"),
+    "aliasing_score-output_wrong_shape": (
+        lambda: aliasing_score(lambda t: t, zone_plate(16), 2),
+        r"shape \(1, 1, 16, 16\), expected \(1, 1, 8, 8\)",
+    ),
+    "aliasing_score-constant_image": (
+        lambda: aliasing_score(lambda t: t[..., ::2, ::2], torch.ones(1, 1, 8, 8), 2),
+        r"no detail",
+    ),
+    "frequency_response-n_too_small": (
+        lambda: frequency_response(torch.ones(10), n=4),
+        r"n must be at least.*L=10.*n=4",
+    ),
+    "frequency_response-2d_kernel": (lambda: frequency_response(torch.ones(3, 3)), r"1-D kernel.*\(3, 3\)"),
+    "frequency_response2d-n_too_small": (lambda: frequency_response2d(torch.ones(5, 3), n=4), r"n=4"),
+    "spectrum_frequencies-n_0": (lambda: spectrum_frequencies(0), r"n=0"),
+}
+
+
+@pytest.mark.parametrize("call,match", list(BAD_VALUES.values()), ids=list(BAD_VALUES))
 def test_bad_values_raise_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()

@@ -28,6 +28,10 @@ __all__ = ["reference_frequency_response", "frequency_response_cases", "check_fr
 def reference_frequency_response(taps: Tensor, n_freqs: int) -> Tensor:
     r"""``|H(f)|`` at ``n_freqs`` frequencies in [0, 1/2], from a zero-padded ``torch.fft.rfft``.
 
+    Args:
+        taps: the filter's taps :math:`h[0], \dots, h[L-1]`.
+        n_freqs: number of frequencies from 0 to 1/2, both included.
+
     Shape:
         - Input: ``taps`` :math:`(L,)`, with :math:`2(n_{freqs} - 1) \ge L`.
         - Output: :math:`(n_{freqs},)`.
@@ -49,6 +53,9 @@ def frequency_response_cases(seed: int = 0) -> list[Case]:
     kernel) to 129; taps are float64, the random ones scaled to
     :math:`\sum |h| = 1` (so :math:`|H| \le 1` and a float32 answer is
     within the tolerance of :math:`10^{-5}`).
+
+    Args:
+        seed: seed of the random taps and sizes.
     """
     g = torch.Generator().manual_seed(seed)
     d = torch.float64
@@ -84,6 +91,10 @@ def check_frequency_response(student: Callable[..., Tensor], *, verbose: bool = 
 
     Prints ``PASS`` or ``FAIL`` with the first failing case, and returns the
     :class:`~resample_lib.helpers.exercises.Verdict`; never raises on a wrong answer.
+
+    Args:
+        student: the student's ``my_frequency_response(taps, n_freqs)``.
+        verbose: print the verdict.
 
     Examples:
         >>> import math

@@ -30,6 +30,10 @@ __all__ = ["area_matrix_cases", "area_matrix_reference", "check_area_matrix"]
 def area_matrix_reference(n_in: int, n_out: int) -> torch.Tensor:
     """OpenCV's answer: ``cv2.resize`` of the identity with ``INTER_AREA``, as a float64 ``(n_out, n_in)`` matrix.
 
+    Args:
+        n_in: input samples.
+        n_out: output samples.
+
     Examples:
         >>> area_matrix_reference(3, 2)
         tensor([[0.6667, 0.3333, 0.0000],
@@ -64,6 +68,12 @@ def check_area_matrix(student: Callable[[int, int], torch.Tensor], *, count: int
 
     The student's matrix may have any float dtype; it must have shape ``(n_out, n_in)``
     and agree to ``1e-5`` (OpenCV computes in float32).
+
+    Args:
+        student: the student's ``my_area_matrix(n_in, n_out)``.
+        count: number of cases.
+        seed: seed of the random sizes.
+        verbose: print the verdict.
 
     Examples:
         >>> v = check_area_matrix(area_matrix_reference)

@@ -32,6 +32,13 @@ def output_length_reference(op: str, n: int, kernel_size: int, stride: int = 1, 
                             dilation: int = 1, ceil_mode: bool = False, output_padding: int = 0) -> torch.Tensor:
     """torch's answer, as a 0-d int64 tensor: the length of the op's output on zeros of length ``n``.
 
+    Args:
+        op: one of :data:`OPS`.
+        n: input length.
+        kernel_size, stride, padding, dilation, ceil_mode, output_padding: the op's arguments, as in
+            ``torch.nn.functional`` (``dilation`` is ignored by ``avg_pool``, ``ceil_mode`` by the
+            convolutions, ``output_padding`` by all but ``conv_transpose``).
+
     Examples:
         >>> output_length_reference("max_pool", 5, 2, 2, ceil_mode=True)
         tensor(3)
@@ -57,6 +64,10 @@ def output_length_cases(count: int = 48, seed: int = 0) -> list[Case]:
 
     Edge cases: DDIM's stride-2 3x3 convolution on even and odd sizes, ``ceil_mode``
     where the last window would start in the padding, ``output_padding``, dilation.
+
+    Args:
+        count: number of cases (at least the 10 edge cases).
+        seed: seed of the random calls.
     """
     fixed = [
         ("conv", 8, 3, 2, 1, 1, False, 0), ("conv", 7, 3, 2, 1, 1, False, 0), ("conv", 9, 3, 2, 0, 1, False, 0),
@@ -93,6 +104,12 @@ def check_output_length(student: Callable[..., int], *, count: int = 48, seed: i
     """Check ``student(op, n, kernel_size, stride, padding, dilation, ceil_mode, output_padding)`` against torch.
 
     The student returns a Python int (or a 0-d tensor); the checker compares it exactly.
+
+    Args:
+        student: the student's ``my_output_length``.
+        count: number of cases.
+        seed: seed of the random calls.
+        verbose: print the verdict.
 
     Examples:
         >>> v = check_output_length(lambda **kw: int(output_length_reference(**kw)))
