@@ -61,7 +61,8 @@ PAGE_REPORT = """async () => {
   const switchLink = document.querySelector('p.language-switch a');
   let switchOk = null;
   if (switchLink) { try { switchOk = (await fetch(switchLink.href)).ok; } catch (e) { switchOk = false; } }
-  return {title: document.title, maths: maths.length, raw, images: images.length, broken, blurry, noAlt, shown,
+  const captions = [...document.querySelectorAll('.bd-sidebar-primary p.caption')].map(c => c.textContent.trim());
+  return {captions, title: document.title, maths: maths.length, raw, images: images.length, broken, blurry, noAlt, shown,
           solutions: document.querySelectorAll('.solution').length,
           animations: document.querySelectorAll('.animation').length,
           lang: document.documentElement.lang, cjk, notoLoaded: noto.filter(f => f.status === 'loaded').length,
@@ -153,6 +154,9 @@ def check_page(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
     chinese = rel.startswith("zh/")
     if report["lang"] != ("zh-CN" if chinese else "en"):
         problems.append(f"<html lang={report['lang']!r}>, expected {'zh-CN' if chinese else 'en'!r}")
+    if chinese:
+        problems += [f"sidebar caption not translated: {c!r}" for c in report["captions"]
+                     if not any("\u4e00" <= ch <= "\u9fff" for ch in c)]
     if report["cjk"] and not report["notoLoaded"]:
         problems.append("Chinese text shown, but no Noto Sans SC subset loaded")
     if rel.removeprefix("zh/") not in ("genindex.html", "search.html") and not report["switchOk"]:

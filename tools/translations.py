@@ -79,6 +79,22 @@ def extract(out: Path) -> Path:
     return out / "_build" / "gettext"
 
 
+def _translated_toc(out: Path) -> Path:
+    """A copy of _toc.yml with its part captions translated.
+
+    The captions are messages of the root page's catalogue, but the sidebar is drawn from the table of contents
+    itself, before any translation applies, so the Chinese edition gets its own copy.
+    """
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    root = _load(CATALOGUES / f"{toc['root']}.po")
+    translated = {m.id: m.string for m in root if m.id and m.string and not m.fuzzy}
+    for part in toc.get("parts", []):
+        part["caption"] = translated.get(part["caption"], part["caption"])
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))
+    return out / "_toc.yml"
+
+
 def build(site: Path = ROOT / "_build" / "html") -> Path:
     """Build the Chinese edition into ``site``/zh, reusing the English build's execution cache.
 
@@ -90,7 +106,7 @@ def build(site: Path = ROOT / "_build" / "html") -> Path:
     config["execute"]["cache"] = str(ROOT / config["execute"]["cache"])
     config["sphinx"]["config"]["language"] = "zh_CN"
     out = ROOT / "_build" / "zh"
-    _jupyter_book(out, config, "-W", "-n", "--keep-going")
+    _jupyter_book(out, config, "-W", "-n", "--keep-going", "--toc", str(_translated_toc(out)))
     target = site / "zh"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(out / "_build" / "html", target)
