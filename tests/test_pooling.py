@@ -1,12 +1,18 @@
 """resample_lib.functional.pooling equals torch's pooling on hundreds of random configurations.
 
-torch's reference is computed first; ours runs inside ``forbid_torch_ops("pool")``,
-so a delegation to any torch pooling kernel would fail the test.
+Each operation is checked three ways: its reference version (the few lines the chapter shows) against torch, the
+public function (the fast paths of ``_pool_fast`` and ``_pool_adaptive``) against torch, and the two against each
+other. torch's result is computed first; ours runs inside ``forbid_torch_ops("pool")``, so a delegation to any
+torch pooling kernel would fail the test. Test ids name the configuration: ``k3x2-s2-p1x0-d2-ceil-2x3x7x5-f64-ties``
+is a 3x2 kernel, stride 2, padding (1, 0), dilation 2, ceil_mode, on a float64 input of shape (2, 3, 7, 5) with
+many ties.
 """
 from __future__ import annotations
 
 import itertools
 import random
+import re
+from dataclasses import dataclass, field
 
 import pytest
 import torch
@@ -32,19 +38,6 @@ def _assert_values(ours: torch.Tensor, ref: torch.Tensor) -> None:
 def _assert_indices(ours: torch.Tensor, ref: torch.Tensor) -> None:
     assert ours.dtype == ref.dtype == torch.int64, f"index dtype {ours.dtype}, torch's {ref.dtype}"
     assert torch.equal(ours, ref), f"indices differ:\nours  {ours}\ntorch {ref}"
-
-
-def _random_input(rng: random.Random, shape, dtype, special: bool) -> torch.Tensor:
-    """Random values; with ``special``, small integers (many ties), -inf and NaN."""
-    gen = torch.Generator().manual_seed(rng.randrange(2**31))
-    if not special:
-        return torch.randn(*shape, generator=gen, dtype=dtype)
-    x = torch.randint(-2, 3, shape, generator=gen).to(dtype)
-    u = torch.rand(*shape, generator=gen)
-    x[u < 0.08] = float("-inf")
-    if rng.random() < 0.5:
-        x[u > 0.95] = float("nan")
-    return x
 
 
 def _random_shape(rng: random.Random, max_hw: int = 12) -> tuple[int, ...]:
@@ -80,11 +73,105 @@ def _window_config(rng: random.Random, dilation: bool) -> dict:
     return cfg
 
 
-def _torch_accepts(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except RuntimeError:
-        return None
+def _pool_output_ok(shape, cfg: dict) -> bool:
+    """torch accepts the configuration: every output size at least 1 (padding is at most half the kernel)."""
+    kernel = _as_pair(cfg["kernel_size"])
+    per_axis = zip(shape[-2:], kernel, _as_pair(cfg.get("stride", kernel)), _as_pair(cfg.get("padding", 0)),
+                   _as_pair(cfg.get("dilation", 1)))
+    return all(pool_output_size(n, k, s, p, d, cfg.get("ceil_mode", False)) >= 1 for n, k, s, p, d in per_axis)
+
+
+def _short(v) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    return "x".join(map(str, v)) if isinstance(v, (tuple, list)) else str(v)
+
+
+_KEY_NAMES = {"kernel_size": "k", "stride": "s", "padding": "p", "dilation": "d", "divisor_override": "div",
+              "output_size": "out"}
+
+
+@dataclass
+class Case:
+    """One random configuration: input shape, dtype and values ('randn', 'ties', 'special'), and the kwargs."""
+
+    seed: int
+    shape: tuple
+    dtype: torch.dtype
+    values: str
+    cfg: dict = field(default_factory=dict)
+
+    def input(self) -> torch.Tensor:
+        """Random values; 'ties': small integers; 'special': small integers, -inf and NaN."""
+        gen = torch.Generator().manual_seed(self.seed)
+        if self.values == "randn":
+            return torch.randn(*self.shape, generator=gen, dtype=self.dtype)
+        x = torch.randint(-2, 3, self.shape, generator=gen).to(self.dtype)
+        if self.values == "special":
+            u = torch.rand(*self.shape, generator=gen)
+            x[u < 0.08] = float("-inf")
+            x[u > 0.95] = float("nan")
+        return x
+
+    @property
+    def id(self) -> str:
+        words = []
+        for key, value in self.cfg.items():
+            if key in _KEY_NAMES:
+                words.append(f"{_KEY_NAMES[key]}{_short(value)}")
+            elif value is True or value is False:
+                words.append({"ceil_mode": "ceil", "count_include_pad": "incl_pad"}[key] if value else "")
+        words += [_short(self.shape), str(self.dtype).replace("torch.float", "f"), self.values]
+        return "-".join(w for w in words if w)
+
+
+def _window_cases(n: int, seed: int, dilation: bool, avg: bool = False) -> list:
+    rng = random.Random(seed)
+    cases = []
+    while len(cases) < n:
+        shape, cfg = _random_shape(rng), _window_config(rng, dilation)
+        if avg:
+            cfg["count_include_pad"] = rng.random() < 0.5
+            if rng.random() < 0.25:
+                cfg["divisor_override"] = rng.choice([1, 2, 3, 5, 7, -2])
+        if _pool_output_ok(shape, cfg):
+            values = "randn" if avg else rng.choice(["randn", "ties", "ties", "special"])
+            case = Case(rng.randrange(2**31), shape, rng.choice(DTYPES), values, cfg)
+            cases.append(pytest.param(case, id=case.id))
+    return cases
+
+
+def _adaptive_size(rng: random.Random, shape):
+    H, W = shape[-2:]
+
+    def one(n):
+        r = rng.random()
+        if r < 0.15:
+            return None
+        if r < 0.35:
+            return rng.randint(n, 2 * n + 3)  # output larger than input: repeated rows
+        return rng.randint(1, n)
+
+    if rng.random() < 0.2:
+        return rng.randint(1, max(H, W) + 2)
+    return (one(H), one(W))
+
+
+def _adaptive_cases(n: int, seed: int, values: tuple) -> list:
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(n):
+        shape = _random_shape(rng, max_hw=17)
+        case = Case(rng.randrange(2**31), shape, rng.choice(DTYPES), rng.choice(values),
+                    {"output_size": _adaptive_size(rng, shape)})
+        cases.append(pytest.param(case, id=case.id.replace("None", "keep")))
+    return cases
+
+
+MAX_CASES = _window_cases(150, 1000, dilation=True)
+AVG_CASES = _window_cases(150, 2000, dilation=False, avg=True)
+ADAPTIVE_AVG_CASES = _adaptive_cases(70, 3000, ("randn",))
+ADAPTIVE_MAX_CASES = _adaptive_cases(70, 4000, ("randn", "ties", "special"))
 
 
 # --------------------------------------------------------------------------- #
@@ -111,24 +198,48 @@ def test_forbid_patch_blocks_torch_pooling():
 # --------------------------------------------------------------------------- #
 # max_pool2d
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("case", range(150))
-def test_max_pool2d_matches_torch(case):
-    rng = random.Random(1000 + case)
-    while True:
-        shape = _random_shape(rng)
-        dtype = rng.choice(DTYPES)
-        cfg = _window_config(rng, dilation=True)
-        x = _random_input(rng, shape, dtype, special=rng.random() < 0.35)
-        ref = _torch_accepts(F.max_pool2d, x, return_indices=True, **cfg)
-        if ref is not None:
-            break
-    ref_plain = F.max_pool2d(x, **cfg)
+def _ours_and_reference(fn: str, x: torch.Tensor, cfg: dict):
+    """Our public function and its reference version on ``x``, both run with torch's pooling forbidden."""
     with forbid_torch_ops("pool"):
-        ours, ours_idx = P.max_pool2d(x, return_indices=True, **cfg)
-        ours_plain = P.max_pool2d(x, **cfg)
-    _assert_values(ours, ref[0])
-    _assert_indices(ours_idx, ref[1])
-    _assert_values(ours_plain, ref_plain)
+        return getattr(P, fn)(x, **cfg), getattr(P, f"{fn}_reference")(x, **cfg)
+
+
+def _check_max_pooling(fn: str, case: Case) -> None:
+    """Values and indices of ours and of the reference version against torch's, with and without indices."""
+    x = case.input()
+    ref, ref_idx = getattr(F, fn)(x, return_indices=True, **case.cfg)
+    ours, reference = _ours_and_reference(fn, x, dict(case.cfg, return_indices=True))
+    for values, _ in (ours, reference):
+        _assert_values(values, ref)
+    _assert_indices(ours[1], ref_idx)
+    if case.values != "special":  # the reference leaves torch's index rules for NaN and -inf to the fast path
+        _assert_indices(reference[1], ref_idx)
+    with forbid_torch_ops("pool"):
+        plain = getattr(P, fn)(x, **case.cfg)
+    _assert_values(plain, getattr(F, fn)(x, **case.cfg))
+
+
+@pytest.mark.parametrize("case", MAX_CASES)
+def test_max_pool2d_matches_torch(case):
+    _check_max_pooling("max_pool2d", case)
+
+
+@pytest.mark.parametrize("case", MAX_CASES)
+def test_max_pool2d_fast_paths_match_reference(case):
+    """The three fast paths (values only, with indices, with autograd) give the reference's values and gradient."""
+    x = case.input()
+    expected, expected_idx = P.max_pool2d_reference(x, return_indices=True, **case.cfg)
+    with forbid_torch_ops("pool"):
+        values_only = P.max_pool2d(x, **case.cfg)
+        values, indices = P.max_pool2d(x, return_indices=True, **case.cfg)
+    for ours in (values_only, values):
+        assert torch.equal(ours.isnan(), expected.isnan()) and torch.equal(ours.nan_to_num(), expected.nan_to_num())
+    if case.values != "special":
+        _assert_indices(indices, expected_idx)
+        out, grad = _grads(P.max_pool2d, x, **case.cfg)
+        ref_out, ref_grad = _grads(P.max_pool2d_reference, x, **case.cfg)
+        assert torch.equal(out, ref_out)
+        assert_matches_torch(grad, ref_grad)  # the same argmax gets each gradient; sums may round differently
 
 
 # (n, k, s, p) where ceil_mode's last window would start in the right padding.
@@ -139,7 +250,7 @@ _DROPPED = [
 ]
 
 
-@pytest.mark.parametrize("n,k,s,p", _DROPPED[::3])
+@pytest.mark.parametrize("n,k,s,p", _DROPPED[::3], ids=[f"n{n}-k{k}-s{s}-p{p}" for n, k, s, p in _DROPPED[::3]])
 def test_ceil_mode_drops_window_starting_in_padding(n, k, s, p):
     x = torch.randn(2, n, n + 1, dtype=torch.float64)
     ref_max = F.max_pool2d(x, k, s, p, ceil_mode=True, return_indices=True)
@@ -197,33 +308,28 @@ def test_max_pool2d_empty_batch_integer_half_and_channels_last():
     ]
     for x, cfg in cases:
         ref = F.max_pool2d(x, return_indices=True, **cfg)
-        with forbid_torch_ops("pool"):
-            ours = P.max_pool2d(x, return_indices=True, **cfg)
-        assert ours[0].dtype == ref[0].dtype
-        assert torch.equal(ours[0], ref[0])
-        _assert_indices(ours[1], ref[1])
+        for ours in _ours_and_reference("max_pool2d", x, dict(cfg, return_indices=True)):
+            assert ours[0].dtype == ref[0].dtype
+            assert torch.equal(ours[0], ref[0])
+            _assert_indices(ours[1], ref[1])
 
 
 # --------------------------------------------------------------------------- #
 # avg_pool2d
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("case", range(150))
-def test_avg_pool2d_matches_torch(case):
-    rng = random.Random(2000 + case)
-    while True:
-        shape = _random_shape(rng)
-        dtype = rng.choice(DTYPES)
-        cfg = _window_config(rng, dilation=False)
-        cfg["count_include_pad"] = rng.random() < 0.5
-        if rng.random() < 0.25:
-            cfg["divisor_override"] = rng.choice([1, 2, 3, 5, 7, -2])
-        x = _random_input(rng, shape, dtype, special=False)
-        ref = _torch_accepts(F.avg_pool2d, x, **cfg)
-        if ref is not None:
-            break
-    with forbid_torch_ops("pool"):
-        ours = P.avg_pool2d(x, **cfg)
+def _check_average_pooling(fn: str, case: Case) -> None:
+    """Ours and the reference version against torch, and against each other."""
+    x = case.input()
+    ref = getattr(F, fn)(x, **case.cfg)
+    ours, reference = _ours_and_reference(fn, x, case.cfg)
     assert_matches_torch(ours, ref)
+    assert_matches_torch(reference, ref)
+    assert_matches_torch(ours, reference)  # fast path and reference
+
+
+@pytest.mark.parametrize("case", AVG_CASES)
+def test_avg_pool2d_matches_torch(case):
+    _check_average_pooling("avg_pool2d", case)
 
 
 def test_avg_pool2d_ceil_mode_divisor_counts_padding_not_overhang():
@@ -242,56 +348,21 @@ def test_avg_pool2d_int64_truncates_like_torch():
     x = torch.randint(-20, 20, (2, 3, 7, 6))
     for cfg in (dict(kernel_size=3, padding=1), dict(kernel_size=2, divisor_override=-3, ceil_mode=True)):
         ref = F.avg_pool2d(x, **cfg)
-        with forbid_torch_ops("pool"):
-            ours = P.avg_pool2d(x, **cfg)
-        assert ours.dtype == ref.dtype and torch.equal(ours, ref)
+        for ours in _ours_and_reference("avg_pool2d", x, cfg):
+            assert ours.dtype == ref.dtype and torch.equal(ours, ref)
 
 
 # --------------------------------------------------------------------------- #
 # adaptive pooling
 # --------------------------------------------------------------------------- #
-def _adaptive_config(rng: random.Random, shape):
-    H, W = shape[-2:]
-
-    def one(n):
-        r = rng.random()
-        if r < 0.15:
-            return None
-        if r < 0.35:
-            return rng.randint(n, 2 * n + 3)  # output larger than input: repeated rows
-        return rng.randint(1, n)
-
-    if rng.random() < 0.2:
-        return rng.randint(1, max(H, W) + 2)
-    return (one(H), one(W))
-
-
-@pytest.mark.parametrize("case", range(70))
+@pytest.mark.parametrize("case", ADAPTIVE_AVG_CASES)
 def test_adaptive_avg_pool2d_matches_torch(case):
-    rng = random.Random(3000 + case)
-    shape = _random_shape(rng, max_hw=17)
-    x = _random_input(rng, shape, rng.choice(DTYPES), special=False)
-    size = _adaptive_config(rng, shape)
-    ref = F.adaptive_avg_pool2d(x, size)
-    with forbid_torch_ops("pool"):
-        ours = P.adaptive_avg_pool2d(x, size)
-    assert_matches_torch(ours, ref)
+    _check_average_pooling("adaptive_avg_pool2d", case)
 
 
-@pytest.mark.parametrize("case", range(70))
+@pytest.mark.parametrize("case", ADAPTIVE_MAX_CASES)
 def test_adaptive_max_pool2d_matches_torch(case):
-    rng = random.Random(4000 + case)
-    shape = _random_shape(rng, max_hw=17)
-    x = _random_input(rng, shape, rng.choice(DTYPES), special=rng.random() < 0.4)
-    size = _adaptive_config(rng, shape)
-    ref = F.adaptive_max_pool2d(x, size, return_indices=True)
-    ref_plain = F.adaptive_max_pool2d(x, size)
-    with forbid_torch_ops("pool"):
-        ours = P.adaptive_max_pool2d(x, size, return_indices=True)
-        ours_plain = P.adaptive_max_pool2d(x, size)
-    _assert_values(ours[0], ref[0])
-    _assert_indices(ours[1], ref[1])
-    _assert_values(ours_plain, ref_plain)
+    _check_max_pooling("adaptive_max_pool2d", case)
 
 
 def test_adaptive_zero_output_and_global_pooling():
@@ -310,33 +381,35 @@ def test_adaptive_zero_output_and_global_pooling():
 # --------------------------------------------------------------------------- #
 # max_unpool2d
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("case", range(70))
-def test_max_unpool2d_matches_torch(case):
-    rng = random.Random(5000 + case)
-    while True:
-        shape = _random_shape(rng)
-        dtype = rng.choice(DTYPES)
-        cfg = _window_config(rng, dilation=False)
+def _unpool_cases(n: int, seed: int) -> list:
+    """Max-pooling configurations, and sometimes an output_size (the pooled input's size, or in (N, C, H, W) form)."""
+    rng = random.Random(seed)
+    cases = []
+    while len(cases) < n:
+        shape, cfg = _random_shape(rng), _window_config(rng, dilation=False)
         cfg.pop("ceil_mode")
-        x = _random_input(rng, shape, dtype, special=False)
-        pooled = _torch_accepts(F.max_pool2d, x, return_indices=True, **cfg)
-        if pooled is None:
+        if not _pool_output_ok(shape, cfg):
             continue
-        y, idx = pooled
-        kwargs = dict(cfg)
         if rng.random() < 0.5:
-            # The pooled input's own size, when torch allows it; (N, C, H, W) form sometimes.
-            size = tuple(x.shape[-2:])
-            if rng.random() < 0.3 and x.dim() == 4:
-                size = tuple(x.shape)
-            kwargs["output_size"] = size
-        try:
-            ref = F.max_unpool2d(y, idx, **kwargs)
-        except (RuntimeError, ValueError):
-            continue
-        break
+            cfg["output_size"] = shape if rng.random() < 0.3 and len(shape) == 4 else shape[-2:]
+        case = Case(rng.randrange(2**31), shape, rng.choice(DTYPES), "randn", cfg)
+        cases.append(pytest.param(case, id=case.id))
+    return cases
+
+
+@pytest.mark.parametrize("case", _unpool_cases(70, 5000))
+def test_max_unpool2d_matches_torch(case):
+    x = case.input()
+    pool_cfg = {k: v for k, v in case.cfg.items() if k != "output_size"}
+    y, idx = F.max_pool2d(x, return_indices=True, **pool_cfg)
+    try:
+        ref = F.max_unpool2d(y, idx, **case.cfg)
+    except (RuntimeError, ValueError):  # an output_size torch rejects, or one too small for the indices
+        with pytest.raises(ValueError, match="output_size|out of range"):
+            P.max_unpool2d(y, idx, **case.cfg)
+        return
     with forbid_torch_ops("pool"):
-        ours = P.max_unpool2d(y, idx, **kwargs)
+        ours = P.max_unpool2d(y, idx, **case.cfg)
     assert_matches_torch(ours, ref)
 
 
@@ -405,9 +478,12 @@ def test_rejects_what_torch_rejects(name):
     fn, args, kwargs, error, fragment = REJECTED[name]
     with pytest.raises(Exception):
         getattr(F, fn)(*args, **kwargs)
-    with pytest.raises(error) as info:
-        getattr(P, fn)(*args, **kwargs)
-    assert fragment in str(info.value), f"message {str(info.value)!r} does not name {fragment!r}"
+    for ours in (getattr(P, fn), getattr(P, f"{fn}_reference", None)):
+        if ours is None:  # max_unpool2d is its own reference
+            continue
+        with pytest.raises(error) as info:
+            ours(*args, **kwargs)
+        assert fragment in str(info.value), f"message {str(info.value)!r} does not name {fragment!r}"
 
 
 def test_accepts_what_torch_accepts_at_the_edges():
@@ -419,6 +495,72 @@ def test_accepts_what_torch_accepts_at_the_edges():
         same = P.max_pool2d(_X, 2, stride=[])
     assert_matches_torch(neg, F.avg_pool2d(_X, 2, divisor_override=-4))
     assert_matches_torch(same, F.max_pool2d(_X, 2, stride=[]))
+
+
+# --------------------------------------------------------------------------- #
+# empty inputs: what torch accepts (an empty batch, and for adaptive average
+# pooling empty channels), we accept with the same result; what it rejects, we
+# reject with the shape in the message
+# --------------------------------------------------------------------------- #
+EMPTY_KWARGS = {
+    "max_pool2d": dict(kernel_size=3, stride=2, padding=1, return_indices=True),
+    "avg_pool2d": dict(kernel_size=2, ceil_mode=True),
+    "adaptive_avg_pool2d": dict(output_size=(2, 3)),
+    "adaptive_max_pool2d": dict(output_size=(2, 3), return_indices=True),
+    "max_unpool2d": dict(kernel_size=2),
+}
+EMPTY_SHAPES = [
+    (0, 3, 6, 6), (0, 6, 6), (2, 0, 6, 6), (0, 0, 6, 6), (3, 0, 6), (2, 3, 0, 6), (2, 3, 6, 0), (0, 3, 0, 6),
+]
+
+
+def _empty_call(impl, fn: str, shape):
+    """``impl`` (torch's ``fn``, ours, or our reference version) on a random input of ``shape``."""
+    x = torch.randn(shape)
+    args = (x, torch.zeros(shape, dtype=torch.int64)) if fn == "max_unpool2d" else (x,)
+    return impl(*args, **EMPTY_KWARGS[fn])
+
+
+def _torch_on_empty(fn: str, shape) -> str:
+    try:
+        _empty_call(getattr(F, fn), fn, shape)
+    except RuntimeError:
+        return "torch_rejects"
+    return "torch_accepts"
+
+
+EMPTY_CASES = [
+    pytest.param(fn, shape, id=f"{fn}-{_short(shape)}-{_torch_on_empty(fn, shape)}")
+    for fn in EMPTY_KWARGS for shape in EMPTY_SHAPES
+]
+
+
+@pytest.mark.parametrize("fn,shape", EMPTY_CASES)
+def test_empty_inputs_as_torch(fn, shape):
+    try:
+        ref = _empty_call(getattr(F, fn), fn, shape)
+    except RuntimeError:
+        ref = None
+    for impl in (getattr(P, fn), getattr(P, f"{fn}_reference", None)):
+        if impl is None:  # max_unpool2d is its own reference
+            continue
+        if ref is None:
+            with pytest.raises(ValueError, match=re.escape(str(shape))):
+                _empty_call(impl, fn, shape)
+            continue
+        with forbid_torch_ops("pool"):
+            ours = _empty_call(impl, fn, shape)
+        pairs = zip(ours, ref, strict=True) if isinstance(ref, tuple) else [(ours, ref)]
+        for a, b in pairs:
+            assert a.shape == b.shape and a.dtype == b.dtype, f"{a.shape} {a.dtype} != torch's {b.shape} {b.dtype}"
+
+
+def test_max_unpool2d_empty_batch():
+    """Once an internal reshape error: an empty batch unpools to an empty batch of the right size."""
+    y, idx = torch.randn(0, 3, 4, 4), torch.zeros(0, 3, 4, 4, dtype=torch.int64)
+    with forbid_torch_ops("pool"):
+        out = P.max_unpool2d(y, idx, 3, stride=2, padding=1, output_size=(8, 8))
+    assert out.shape == (0, 3, 8, 8) == F.max_unpool2d(y, idx, 3, 2, 1, output_size=(8, 8)).shape
 
 
 # --------------------------------------------------------------------------- #
@@ -443,16 +585,22 @@ GRAD_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name,cfg", GRAD_CASES)
-@pytest.mark.parametrize("ties", [False, True])
-def test_gradients_match_torch(name, cfg, ties):
+def _grad_id(case) -> str:
+    name, cfg = case
+    return "-".join([name, *(f"{_KEY_NAMES.get(k, k)}{_short(v)}" for k, v in cfg.items())]).replace("None", "keep")
+
+
+@pytest.mark.parametrize("name,cfg", GRAD_CASES, ids=[_grad_id(c) for c in GRAD_CASES])
+@pytest.mark.parametrize("ties", [False, True], ids=["distinct", "ties"])
+@pytest.mark.parametrize("version", ["", "_reference"], ids=["public", "reference"])
+def test_gradients_match_torch(name, cfg, ties, version):
     gen = torch.Generator().manual_seed(11)
     x = torch.randn(2, 3, 7, 8, dtype=torch.float64, generator=gen)
     if ties:  # ties: torch gives a window's whole gradient to its first maximum
         x = x.round()
     ref_out, ref_grad = _grads(getattr(F, name), x, **cfg)
     with forbid_torch_ops("pool"):
-        out, grad = _grads(getattr(P, name), x, **cfg)
+        out, grad = _grads(getattr(P, name + version), x, **cfg)
     assert_matches_torch(out, ref_out)
     assert_matches_torch(grad, ref_grad)
 

@@ -119,3 +119,12 @@ def opmath_dtype(dtype: torch.dtype) -> torch.dtype:
 
 # The name the modules imported before the checks were gathered here.
 check_input_rank = check_rank
+
+
+def check_non_empty_spatial(input: torch.Tensor, op: str) -> None:
+    """Torch's rule for adaptive average pooling: H and W non-empty; the batch and the channels may be empty."""
+    if input.shape[-2] == 0 or input.shape[-1] == 0:
+        raise ValueError(
+            f"{op}: expected non-empty spatial sizes H and W (the batch and the channels may be empty), "
+            f"got input of shape {tuple(input.shape)}"
+        )
