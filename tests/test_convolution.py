@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from conftest import assert_matches_torch, forbid_torch_ops
 
 from resample_lib.functional.output_size import conv_output_size, pool_output_size
-from resample_lib.functional.convolution import conv2d
+from resample_lib.functional.convolution import conv2d, conv2d_reference
 
 
 def _tuple_or_int(rng: random.Random, lo: int, hi: int):
@@ -49,8 +49,24 @@ def _conv_case(rng: random.Random) -> dict:
             )
 
 
+def _wide_case(rng: random.Random) -> dict:
+    """A case with 16 or more input channels per group: conv2d's tap-by-tap products instead of columns."""
+    c = _conv_case(rng)
+    return dict(c, cin=c["groups"] * rng.randint(16, 24))
+
+
+def case_id(c: dict) -> str:
+    """``n2-c3to6-7x5-k3x2-s2-p1-d1-g3-bias-f64``: the configuration, readable in the test's name."""
+    def v(x):
+        return x if isinstance(x, (int, str)) else "x".join(map(str, x))
+    return (f"n{'-' if c['batch'] is None else c['batch']}-c{c['cin']}to{c['cout']}-{v(c['hw'])}-k{v(c['kernel'])}"
+            f"-s{v(c['stride'])}-p{v(c['padding'])}-d{v(c['dilation'])}-g{c['groups']}"
+            f"{'-bias' if c['bias'] else ''}-{str(c['dtype'])[-2:]}")
+
+
 _RNG = random.Random(20240601)
 CASES = [_conv_case(_RNG) for _ in range(320)]
+WIDE = [_wide_case(_RNG) for _ in range(12)]
 
 
 def _tensors(case: dict, seed: int):
@@ -62,16 +78,26 @@ def _tensors(case: dict, seed: int):
     return x, w, b
 
 
+def _args(case: dict) -> tuple:
+    return (case["stride"], case["padding"], case["dilation"], case["groups"])
+
+
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
-@pytest.mark.parametrize("i", range(len(CASES)))
-def test_conv2d_matches_torch(i):
-    case = CASES[i]
-    x, w, b = _tensors(case, i)
-    args = (case["stride"], case["padding"], case["dilation"], case["groups"])
-    ref = F.conv2d(x, w, b, *args)
+@pytest.mark.parametrize("case", CASES + WIDE, ids=case_id)
+def test_conv2d_and_reference_match_torch(case):
+    x, w, b = _tensors(case, 0)
+    ref = F.conv2d(x, w, b, *_args(case))
     with forbid_torch_ops("conv"):
-        ours = conv2d(x, w, b, *args)
+        ours, reference = conv2d(x, w, b, *_args(case)), conv2d_reference(x, w, b, *_args(case))
     assert_matches_torch(ours, ref)
+    assert_matches_torch(reference, ref)
+
+
+@pytest.mark.parametrize("case", CASES[::8] + WIDE, ids=case_id)
+def test_fast_path_matches_reference_in_float64(case):
+    x, w, b = _tensors(dict(case, dtype=torch.float64), 1)
+    torch.testing.assert_close(conv2d(x, w, b, *_args(case)), conv2d_reference(x, w, b, *_args(case)),
+                               atol=1e-12, rtol=1e-12)
 
 
 def test_forbid_patch_works():
@@ -103,10 +129,9 @@ def test_output_is_contiguous_and_unbatched_shape():
 
 # ---------------------------------------------------------------- arithmetic
 
-@pytest.mark.parametrize("i", [i for i, c in enumerate(CASES) if not isinstance(c["padding"], str)])
-def test_conv_output_size_matches_torch_shape(i):
-    case = CASES[i]
-    x, w, _ = _tensors(case, i)
+@pytest.mark.parametrize("case", [c for c in CASES if not isinstance(c["padding"], str)], ids=case_id)
+def test_conv_output_size_matches_torch_shape(case):
+    x, w, _ = _tensors(case, 0)
     out = F.conv2d(x, w, None, case["stride"], case["padding"], case["dilation"], case["groups"])
     expected = tuple(
         conv_output_size(n, k, s, p, d)
@@ -131,9 +156,9 @@ _PRNG = random.Random(7)
 POOL_CASES = [_pool_case(_PRNG) for _ in range(200)]
 
 
-@pytest.mark.parametrize("i", range(len(POOL_CASES)))
-def test_pool_output_size_matches_torch_shape(i):
-    c = POOL_CASES[i]
+@pytest.mark.parametrize("c", POOL_CASES, ids=lambda c: f"n{c['n']}-k{c['k']}-s{c['s']}-p{c['p']}-d{c['d']}"
+                                                   f"{'-ceil' if c['ceil'] else ''}")
+def test_pool_output_size_matches_torch_shape(c):
     x = torch.zeros(1, 1, c["n"], c["n"] + 1)
     out = F.max_pool2d(x, c["k"], c["s"], c["p"], c["d"], ceil_mode=c["ceil"])
     expected = (pool_output_size(c["n"], c["k"], c["s"], c["p"], c["d"], c["ceil"]),
@@ -182,7 +207,7 @@ ERRORS = {
 
 
 @pytest.mark.parametrize("name", list(ERRORS))
-def test_rejects_what_torch_rejects(name):
+def test_rejects_what_torch_rejects(name: str):
     args, kwargs, exc, fragment = ERRORS[name]
     with pytest.raises(Exception):
         F.conv2d(*args, **kwargs)
@@ -197,15 +222,34 @@ def test_rejects_non_tensor():
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
-@pytest.mark.parametrize("i", range(0, len(CASES), 10))
-def test_conv2d_gradients_match_torch(i):
-    """Our conv2d is differentiable, with torch's gradients for input, weight and bias."""
-    case = dict(CASES[i], dtype=torch.float64)
-    x, w, b = _tensors(case, i)
-    args = (case["stride"], case["padding"], case["dilation"], case["groups"])
+@pytest.mark.parametrize("case", CASES[::10] + WIDE[::3], ids=case_id)
+def test_conv2d_gradients_match_torch(case):
+    """Our conv2d and its reference are differentiable, with torch's gradients for input, weight and bias."""
+    x, w, b = _tensors(dict(case, dtype=torch.float64), 2)
     leaves = [t.requires_grad_() for t in (x, w, b) if t is not None]
-    ref = torch.autograd.grad(F.conv2d(x, w, b, *args).square().sum(), leaves)
+    ref = torch.autograd.grad(F.conv2d(x, w, b, *_args(case)).square().sum(), leaves)
     with forbid_torch_ops("conv"):
-        ours = torch.autograd.grad(conv2d(x, w, b, *args).square().sum(), leaves)
-    for o, r in zip(ours, ref):
-        assert_matches_torch(o, r)
+        for fn in (conv2d, conv2d_reference):
+            ours = torch.autograd.grad(fn(x, w, b, *_args(case)).square().sum(), leaves)
+            for o, r in zip(ours, ref):
+                assert_matches_torch(o, r)
+
+
+# ---------------------------------------------------------------- empty inputs
+
+@pytest.mark.parametrize("shape,padding", [((0, 2, 5, 5), 0), ((0, 2, 5, 5), 1), ((0, 2, 0, 5), 1)],
+                         ids=["batch0", "batch0-p1", "batch0-h0-p1"])
+def test_empty_batch_gives_empty_output_like_torch(shape, padding):
+    x, w = torch.randn(shape), torch.randn(4, 2, 1, 3)
+    with forbid_torch_ops("conv"):
+        ours = conv2d(x, w, torch.randn(4), padding=padding)
+    assert ours.shape == F.conv2d(x, w, torch.randn(4), padding=padding).shape
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 0, 5), (2, 2, 5, 0), (2, 0, 5), (2, 5, 0)], ids=["h0", "w0", "chw-h0", "chw-w0"])
+def test_empty_image_rejected_like_torch(shape):
+    x, w = torch.randn(shape), torch.randn(4, 2, 1, 1)
+    with pytest.raises(RuntimeError, match="Only zero batch or zero channel"):
+        F.conv2d(x, w, padding=1)
+    with pytest.raises(ValueError, match=r"conv2d: expected non-empty channel and spatial sizes"):
+        conv2d(x, w, padding=1)

@@ -23,11 +23,16 @@ _RNG = random.Random(1618)
 CASES = [_case(_RNG) for _ in range(200)]
 
 
+def case_id(i: int) -> str:
+    c = CASES[i]
+    return f"r{c['r']}-batch{'x'.join(map(str, c['batch'])) or '-'}-c{c['c']}-{c['h']}x{c['w']}-{str(c['dtype'])[-2:]}"
+
+
 def _gen(i: int) -> torch.Generator:
     return torch.Generator().manual_seed(i)
 
 
-@pytest.mark.parametrize("i", range(len(CASES)))
+@pytest.mark.parametrize("i", range(len(CASES)), ids=case_id)
 def test_pixel_shuffle_matches_torch(i):
     c = CASES[i]
     x = torch.randn(*c["batch"], c["c"] * c["r"] ** 2, c["h"], c["w"], generator=_gen(i), dtype=c["dtype"])
@@ -37,7 +42,7 @@ def test_pixel_shuffle_matches_torch(i):
     assert_matches_torch(ours, ref)
 
 
-@pytest.mark.parametrize("i", range(len(CASES)))
+@pytest.mark.parametrize("i", range(len(CASES)), ids=case_id)
 def test_pixel_unshuffle_matches_torch_and_inverts(i):
     c = CASES[i]
     r = c["r"]
@@ -138,3 +143,15 @@ def test_icnr_bias_is_shared_by_sub_pixel_channels():
     assert b.abs().max() <= 1 / (5 * 9) ** 0.5 and b.unique().numel() == 3
     with pytest.raises(ValueError, match=r"bias of shape \(12,\), got \(3,\)"):
         icnr_(w, 2, bias=torch.empty(3))
+
+
+@pytest.mark.parametrize("shape", [(0, 4, 2, 2), (2, 0, 2, 2), (2, 4, 0, 2), (2, 4, 2, 0), (0, 0, 4, 2, 2)],
+                         ids=["batch0", "c0", "h0", "w0", "batches0-c0"])
+def test_empty_inputs_like_torch(shape):
+    """Torch shuffles tensors with any size zero; so do we. (Torch's pixel_unshuffle returns an empty input
+    unchanged, shape included; ours gives the shape of the formula, which torch gives for non-empty inputs.)"""
+    x = torch.randn(shape)
+    ref = F.pixel_shuffle(x, 2).shape
+    with forbid_torch_ops("shuffle"):
+        assert pixel_shuffle(x, 2).shape == ref
+        assert pixel_unshuffle(x, 2).shape == (*shape[:-3], shape[-3] * 4, shape[-2] // 2, shape[-1] // 2)

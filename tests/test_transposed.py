@@ -12,7 +12,7 @@ from conftest import assert_matches_torch, forbid_torch_ops
 from resample_lib.functional.output_size import conv_output_size, conv_transpose_output_size, output_padding_for
 from resample_lib.functional.convolution import conv2d
 from resample_lib.functional.conv_transpose import (
-    conv2d_matrix, conv_transpose2d, conv_transpose2d_matrix, conv_transpose2d_scatter,
+    conv2d_matrix, conv_transpose2d, conv_transpose2d_matrix, conv_transpose2d_reference, conv_transpose2d_scatter,
     conv_transpose2d_zero_insertion,
 )
 
@@ -58,6 +58,22 @@ def _legal_output_paddings(c: dict):
     return [op for op in itertools.product(range(limits[0]), range(limits[1])) if min(_out_hw(c, op)) >= 1]
 
 
+def case_id(c: dict) -> str:
+    """``n2-c3to6-5x4-k3x2-s2-p1-op1-d1-g3-bias-f64``: the configuration, readable in the test's name."""
+    def v(x):
+        return x if isinstance(x, int) else "x".join(map(str, x))
+    return (f"n{'-' if c['batch'] is None else c['batch']}-c{c['cin']}to{c['cout']}-{v(c['hw'])}-k{v(c['kernel'])}"
+            f"-s{v(c['stride'])}-p{v(c['padding'])}-op{v(c['output_padding'])}-d{v(c['dilation'])}-g{c['groups']}"
+            f"{'-bias' if c['bias'] else ''}-{str(c['dtype'])[-2:]}")
+
+
+def conv_case_id(c: dict) -> str:
+    def v(x):
+        return x if isinstance(x, (int, str)) else "x".join(map(str, x))
+    return (f"c{c['cin']}to{c['cout']}-{v(c['hw'])}-k{v(c['kernel'])}-s{v(c['stride'])}-p{v(c['padding'])}"
+            f"-d{v(c['dilation'])}-g{c['groups']}")
+
+
 _RNG = random.Random(31415)
 CASES = [_transposed_case(_RNG) for _ in range(320)]
 SMALL = [_transposed_case(_RNG, max_hw=4) for _ in range(60)]  # for every-op sweeps and the matrix view
@@ -78,21 +94,27 @@ def _args(c: dict, output_padding=None):
     return (c["stride"], c["padding"], op, c["groups"], c["dilation"])
 
 
-@pytest.mark.parametrize("i", range(len(CASES)))
-def test_conv_transpose2d_matches_torch(i):
-    c = CASES[i]
-    x, w, b = _tensors(c, i)
+@pytest.mark.parametrize("c", CASES, ids=case_id)
+def test_conv_transpose2d_and_reference_match_torch(c):
+    x, w, b = _tensors(c, 0)
     ref = F.conv_transpose2d(x, w, b, *_args(c))
     with forbid_torch_ops("conv"):
-        ours = conv_transpose2d(x, w, b, *_args(c))
+        ours, reference = conv_transpose2d(x, w, b, *_args(c)), conv_transpose2d_reference(x, w, b, *_args(c))
     assert_matches_torch(ours, ref)
+    assert_matches_torch(reference, ref)
 
 
-@pytest.mark.parametrize("i", range(len(SMALL)))
-def test_every_legal_output_padding_and_every_view(i):
+@pytest.mark.parametrize("c", CASES[::8] + [dict(c, cin=c["groups"] * 17) for c in CASES[1:40:4]], ids=case_id)
+def test_fast_path_matches_reference_in_float64(c):
+    x, w, b = _tensors(c, 1, dtype=torch.float64)
+    torch.testing.assert_close(conv_transpose2d(x, w, b, *_args(c)), conv_transpose2d_reference(x, w, b, *_args(c)),
+                               atol=1e-12, rtol=1e-12)
+
+
+@pytest.mark.parametrize("c", SMALL, ids=case_id)
+def test_every_legal_output_padding_and_every_view(c):
     """Each view equals torch at every legal output_padding of this configuration."""
-    c = SMALL[i]
-    x, w, b = _tensors(c, 1000 + i)
+    x, w, b = _tensors(c, 1000)
     for op in _legal_output_paddings(c):
         ref = F.conv_transpose2d(x, w, b, *_args(c, op))
         with forbid_torch_ops("conv"):
@@ -100,10 +122,9 @@ def test_every_legal_output_padding_and_every_view(i):
                 assert_matches_torch(view(x, w, b, *_args(c, op)), ref)
 
 
-@pytest.mark.parametrize("i", range(0, len(CASES), 4))
-def test_views_equal_each_other(i):
-    c = CASES[i]
-    x, w, b = _tensors(c, i, dtype=torch.float64)
+@pytest.mark.parametrize("c", CASES[::4], ids=case_id)
+def test_views_equal_each_other(c):
+    x, w, b = _tensors(c, 0, dtype=torch.float64)
     with forbid_torch_ops("conv"):
         outs = [view(x, w, b, *_args(c)) for view in VIEWS]
     for other in outs[1:]:
@@ -143,7 +164,7 @@ def _conv_args(c: dict):
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
-@pytest.mark.parametrize("i", range(len(CONV_CASES)))
+@pytest.mark.parametrize("i", range(len(CONV_CASES)), ids=lambda i: conv_case_id(CONV_CASES[i]))
 def test_conv2d_matrix_times_x_is_conv2d(i):
     c = CONV_CASES[i]
     x, w = _conv_tensors(c, i)
@@ -154,7 +175,8 @@ def test_conv2d_matrix_times_x_is_conv2d(i):
     assert_matches_torch((C @ x.flatten()).view(ref.shape), ref)
 
 
-@pytest.mark.parametrize("i", [i for i, c in enumerate(CONV_CASES) if not isinstance(c["padding"], str)])
+@pytest.mark.parametrize("i", [i for i, c in enumerate(CONV_CASES) if not isinstance(c["padding"], str)],
+                         ids=lambda i: conv_case_id(CONV_CASES[i]))
 def test_adjointness(i):
     """<C x, y> == <x, C^T y> == <x, conv_transpose2d(y)>: the transposed convolution is C^T."""
     c = CONV_CASES[i]
@@ -175,7 +197,8 @@ def test_adjointness(i):
 
 # ---------------------------------------------------------------- gradient view
 
-@pytest.mark.parametrize("i", [i for i, c in enumerate(CONV_CASES) if not isinstance(c["padding"], str)])
+@pytest.mark.parametrize("i", [i for i, c in enumerate(CONV_CASES) if not isinstance(c["padding"], str)],
+                         ids=lambda i: conv_case_id(CONV_CASES[i]))
 def test_gradient_of_conv2d_is_conv_transpose2d(i):
     """d<conv2d(x), g>/dx = conv_transpose2d(g), with the output_padding that restores x's size."""
     c = CONV_CASES[i]
@@ -193,10 +216,9 @@ def test_gradient_of_conv2d_is_conv_transpose2d(i):
 
 # ---------------------------------------------------------------- arithmetic
 
-@pytest.mark.parametrize("i", range(len(CASES)))
-def test_transpose_arithmetic_matches_torch_shape(i):
-    c = CASES[i]
-    x, w, _ = _tensors(c, i)
+@pytest.mark.parametrize("c", CASES, ids=case_id)
+def test_transpose_arithmetic_matches_torch_shape(c):
+    x, w, _ = _tensors(c, 0)
     out = F.conv_transpose2d(x, w, None, *_args(c))
     assert tuple(out.shape[-2:]) == _out_hw(c, c["output_padding"])
     # output_padding_for recovers the output_padding from the sizes, as nn.ConvTranspose2d(output_size=...) does
@@ -272,6 +294,26 @@ def test_rejects_what_torch_rejects(name, view):
     assert fragment in str(info.value), str(info.value)
 
 
+@pytest.mark.parametrize("shape,stride", [((0, 2, 5, 5), 1), ((0, 2, 3, 3), 2), ((0, 2, 0, 5), 1)],
+                         ids=["batch0", "batch0-s2", "batch0-h0"])
+def test_empty_batch_gives_empty_output_like_torch(shape, stride):
+    x, w = torch.randn(shape), torch.randn(2, 4, 3, 3)
+    ref = F.conv_transpose2d(x, w, stride=stride)
+    views = [conv_transpose2d, *VIEWS] if shape[2] else [conv_transpose2d, *VIEWS[:2]]  # no matrix of an empty image
+    with forbid_torch_ops("conv"):
+        for view in views:
+            assert view(x, w, stride=stride).shape == ref.shape
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 0, 5), (2, 2, 5, 0), (2, 5, 0)], ids=["h0", "w0", "chw-w0"])
+def test_empty_image_rejected_like_torch(shape):
+    x, w = torch.randn(shape), torch.randn(2, 4, 3, 3)
+    with pytest.raises(RuntimeError, match="Only zero batch or zero channel"):
+        F.conv_transpose2d(x, w)
+    with pytest.raises(ValueError, match=r"conv_transpose2d: expected non-empty channel and spatial sizes"):
+        conv_transpose2d(x, w)
+
+
 def test_conv2d_matrix_rejects_bad_arguments():
     with pytest.raises(ValueError, match="larger than the padded input"):
         conv2d_matrix(torch.randn(1, 1, 5, 5), (3, 3))
@@ -281,11 +323,10 @@ def test_conv2d_matrix_rejects_bad_arguments():
         conv2d_matrix(torch.randn(3, 1, 3, 3), (3, 3), groups=2)
 
 
-@pytest.mark.parametrize("i", range(0, len(CASES), 10))
-def test_conv_transpose2d_gradients_match_torch(i):
+@pytest.mark.parametrize("c", CASES[::10], ids=case_id)
+def test_conv_transpose2d_gradients_match_torch(c):
     """Every view is differentiable, with torch's gradients for input, weight and bias."""
-    c = dict(CASES[i], dtype=torch.float64)
-    x, w, b = _tensors(c, i)
+    x, w, b = _tensors(c, 2, dtype=torch.float64)
     leaves = [t.requires_grad_() for t in (x, w, b) if t is not None]
     ref = torch.autograd.grad(F.conv_transpose2d(x, w, b, *_args(c)).square().sum(), leaves)
     with forbid_torch_ops("conv"):

@@ -41,7 +41,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from resample_lib.functional._validate import check_input_rank
+from resample_lib.functional._validate import (
+    check_choice, check_floating, check_int, check_non_empty, check_rank, check_tensor,
+)
 
 __all__ = ["binomial_filter", "binomial_filter2d", "blur_pool2d", "BlurPool2d"]
 
@@ -50,11 +52,7 @@ PAD_MODES = {"reflect": "reflect", "replicate": "replicate", "circular": "circul
 
 
 def _check_positive_int(value: object, name: str, op: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{op}: {name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{op}: {name} must be at least 1, got {name}={value}")
-    return value
+    return check_int(value, name, op, minimum=1)
 
 
 def binomial_filter(size: int, dtype: torch.dtype = torch.float32, device=None) -> Tensor:
@@ -74,7 +72,7 @@ def binomial_filter(size: int, dtype: torch.dtype = torch.float32, device=None) 
         >>> binomial_filter(5) * 16
         tensor([1., 4., 6., 4., 1.])
     """
-    _check_positive_int(size, "size", "binomial_filter")
+    check_int(size, "size", "binomial_filter", minimum=1)
     n = size - 1
     # Dyadic rationals: exact in floating point for any practical size.
     return torch.tensor([math.comb(n, j) / 2**n for j in range(size)], dtype=dtype, device=device)
@@ -125,17 +123,13 @@ def _blur_subsample(input: Tensor, taps: Tensor, stride: int, pad_mode: str) -> 
 
 
 def _check_blur_args(input: Tensor, filt_size: int, stride: int, pad_mode: str, op: str) -> None:
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: input must be a torch.Tensor, got {type(input).__name__}")
-    check_input_rank(input, (3, 4), op, "(N, C, H, W) or (C, H, W)")
-    if not input.dtype.is_floating_point:
-        raise TypeError(f"{op}: expected a floating point input, got dtype {input.dtype}")
-    if any(n == 0 for n in input.shape[-3:]):
-        raise ValueError(f"{op}: expected non-empty C, H and W, got input of shape {tuple(input.shape)}")
-    _check_positive_int(filt_size, "filt_size", op)
-    _check_positive_int(stride, "stride", op)
-    if pad_mode not in PAD_MODES:
-        raise ValueError(f"{op}: pad_mode must be one of {sorted(PAD_MODES)}, got {pad_mode!r}")
+    check_tensor(input, "input", op)
+    check_rank(input, (3, 4), op, "(N, C, H, W) or (C, H, W)")
+    check_floating(input, op)
+    check_non_empty(input, op, 3)
+    check_int(filt_size, "filt_size", op, minimum=1)
+    check_int(stride, "stride", op, minimum=1)
+    check_choice(pad_mode, "pad_mode", op, sorted(PAD_MODES))
     right = filt_size // 2
     H, W = input.shape[-2:]
     if pad_mode == "reflect" and right >= min(H, W):

@@ -5,12 +5,14 @@ A transposed convolution with stride :math:`s`, padding :math:`p`, dilation
 :math:`n` to :math:`o = (n-1)s - 2p + d(k-1) + \mathrm{op} + 1` samples
 (:func:`resample_lib.functional.output_size.conv_transpose_output_size`). The chapter's views:
 
-1. **scatter** (:func:`conv_transpose2d_scatter`, the fast path of
-   :func:`conv_transpose2d`): every input pixel :math:`x[c, i, j]` stamps a copy
+1. **scatter** (:func:`conv_transpose2d_reference`, and :func:`conv_transpose2d_scatter` which checks its
+   arguments first): every input pixel :math:`x[c, i, j]` stamps a copy
    of the kernel, weighted by its value, into the output at
    :math:`(s_h i - p_h,\; s_w j - p_w)`, taps :math:`d` apart; overlapping
    stamps add up:
    :math:`y[o, s_h i + d_h k_h - p_h, s_w j + d_w k_w - p_w] \mathrel{+}= x[c, i, j]\, w[c, o, k_h, k_w]`.
+   :func:`conv_transpose2d` computes the same stamps one kernel tap at a time, one matrix product each
+   (:mod:`resample_lib.functional._conv_polyphase`).
 2. **zero insertion** (:func:`conv_transpose2d_zero_insertion`): insert
    :math:`s-1` zeros between input pixels, pad by :math:`d(k-1)-p` (crop if
    negative; add :math:`\mathrm{op}` more at the end), then run an ordinary
@@ -30,160 +32,77 @@ from typing import Optional
 import torch
 import torch.nn.functional as F
 
-from resample_lib.functional._validate import IntOrTuple, check_input_rank, ntuple
+from resample_lib.functional._conv_checks import check_conv_args, check_weight, int_pair
+from resample_lib.functional._conv_polyphase import conv_transpose2d_polyphase
+from resample_lib.functional._validate import IntOrTuple, ntuple
+from resample_lib.functional.convolution import Padding, conv2d, resolve_padding
 from resample_lib.functional.output_size import conv_output_size, conv_transpose_output_size
-from resample_lib.functional.convolution import (
-    Padding, _check_bias, _check_dtypes, _check_groups, _check_positive, _check_tensor, _resolve_padding, conv2d,
-)
 
 __all__ = [
     "conv_transpose2d",
+    "conv_transpose2d_reference",
     "conv_transpose2d_scatter",
     "conv_transpose2d_zero_insertion",
     "conv_transpose2d_matrix",
     "conv2d_matrix",
 ]
 
-_Params = tuple  # (stride, padding, output_padding, dilation, groups, out_hw), normalised
+Pair = tuple[int, int]
 
 
-def _check_transposed_args(
-    op: str,
-    input: torch.Tensor,
-    weight: torch.Tensor,
-    bias: Optional[torch.Tensor],
-    stride: IntOrTuple,
-    padding: IntOrTuple,
-    output_padding: IntOrTuple,
-    groups: int,
-    dilation: IntOrTuple,
-) -> _Params:
-    """Validate the arguments of a transposed convolution like torch does; return them normalised."""
-    _check_tensor(input, "input", op)
-    _check_tensor(weight, "weight", op)
-    check_input_rank(input, (3, 4), op, "(N, C, H, W) or (C, H, W)")
-    if weight.dim() != 4:
-        raise ValueError(
-            f"{op}: expected a 4-D weight (C_in, C_out/groups, kH, kW), got shape {tuple(weight.shape)}"
-        )
+def _check_transposed_args(op: str, input: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor],
+                           stride: IntOrTuple, padding: IntOrTuple, output_padding: IntOrTuple, groups: int,
+                           dilation: IntOrTuple) -> tuple[Pair, Pair, Pair, Pair, int, Pair]:
+    """Validate like torch; return ``(stride, padding, output_padding, dilation, groups, out_hw)``."""
+    stride, dilation, groups = check_conv_args(op, input, weight, bias, stride, dilation, groups, transposed=True)
     if isinstance(padding, str):
         raise TypeError(f"{op}: padding must be an int or a tuple of 2 ints (no 'same'/'valid'), got {padding!r}")
-    stride = ntuple(stride, 2, "stride")
-    padding = ntuple(padding, 2, "padding")
-    output_padding = ntuple(output_padding, 2, "output_padding")
-    dilation = ntuple(dilation, 2, "dilation")
-    _check_positive(stride, "stride", op)
-    _check_positive(dilation, "dilation", op)
-    if min(padding) < 0:
-        raise ValueError(f"{op}: padding must be non-negative, got padding={padding}")
-    if min(output_padding) < 0:
-        raise ValueError(f"{op}: output_padding must be non-negative, got output_padding={output_padding}")
-    for a, s, d in zip(output_padding, stride, dilation):
-        if a >= s and a >= d:
-            raise ValueError(
-                f"{op}: output_padding must be smaller than either stride or dilation, got "
-                f"output_padding={output_padding}, stride={stride}, dilation={dilation}"
-            )
-    groups = _check_groups(groups, op)
-    Ci, Cog, KH, KW = weight.shape
-    if Ci % groups != 0:
-        raise ValueError(f"{op}: in channels (weight.shape[0]={Ci}) must be divisible by groups={groups}")
-    C = input.shape[-3]
-    if C != Ci:
-        raise ValueError(
-            f"{op}: input has {C} channels but weight of shape {tuple(weight.shape)} expects {Ci} (= weight.shape[0])"
-        )
-    _check_bias(op, bias, Cog * groups)
-    _check_dtypes(op, input, weight, bias)
-    H, W = input.shape[-2:]
-    out_hw = tuple(
-        conv_transpose_output_size(n, k, s, p, a, d)
-        for n, k, s, p, a, d in zip((H, W), (KH, KW), stride, padding, output_padding, dilation)
-    )
+    padding = int_pair(padding, "padding", op, minimum=0)
+    output_padding = int_pair(output_padding, "output_padding", op, minimum=0)
+    if any(a >= s and a >= d for a, s, d in zip(output_padding, stride, dilation)):
+        raise ValueError(f"{op}: output_padding must be smaller than either stride or dilation, got "
+                         f"output_padding={output_padding}, stride={stride}, dilation={dilation}")
+    (H, W), kernel = input.shape[-2:], weight.shape[2:]
+    out_hw = tuple(conv_transpose_output_size(*args) for args in zip((H, W), kernel, stride, padding,
+                                                                      output_padding, dilation))
     if min(out_hw) < 1:
         raise ValueError(
             f"{op}: output size {out_hw[0]} x {out_hw[1]} is too small for input {H} x {W}: "
             f"(n-1)*stride - 2*padding + dilation*(k-1) + output_padding + 1 must be >= 1 "
-            f"(stride={stride}, padding={padding}, dilation={dilation}, kernel={(KH, KW)})"
+            f"(stride={stride}, padding={padding}, dilation={dilation}, kernel={tuple(kernel)})"
         )
     return stride, padding, output_padding, dilation, groups, out_hw
 
 
-def _scatter_core(x: torch.Tensor, weight: torch.Tensor, stride, padding, dilation, groups, out_hw) -> torch.Tensor:
-    """Scatter view on a 4-D ``x`` (no argument checks)."""
-    N, Ci, H, W = x.shape
-    _, Cog, KH, KW = weight.shape
-    (sh, sw), (dh, dw), G = stride, dilation, groups
-    Co, T = Cog * G, KH * KW
-    # Output pixel s*i + d*k lands in polyphase component (d*k) % s of the output,
-    # at position i + (d*k) // s. Each component is a (Hph, Wph) canvas; we run the
-    # input on a grid Wph wide (zero columns on the right) so a whole stamp of one
-    # tap is a contiguous slice of the flattened canvas; the zero columns that wrap
-    # around to the next row add nothing.
-    qh, qw = (KH - 1) * dh // sh, (KW - 1) * dw // sw
-    Hph, Wph = H + qh + 1, W + qw
-    L = H * Wph
-    xf = F.pad(x, (0, qw)).reshape(N, G, Ci // G, L)
-    # stamps[g, (kh, kw, o), pixel] = sum_c w[c, o, kh, kw] x[c, pixel]
-    wt = weight.reshape(G, Ci // G, Cog, T).permute(0, 3, 2, 1).reshape(G, T * Cog, Ci // G)
-    taps = [((kh * dh) % sh, (kw * dw) % sw, (kh * dh // sh) * Wph + kw * dw // sw)
-            for kh in range(KH) for kw in range(KW)]
-    canvas = x.new_zeros(N, sh, sw, G, Cog, Hph * Wph)
-    for n in range(N):  # one sample at a time keeps the stamps in cache
-        stamps = torch.matmul(wt, xf[n]).view(G, T, Cog, L)
-        for t, (rh, rw, off) in enumerate(taps):
-            canvas[n, rh, rw, :, :, off:off + L] += stamps[:, t]
-    # Interleave the components: full[o, s*a + r] = canvas[r, o, a]; then crop the
-    # padding (p on the left, p - op on the right; zeros if that is negative).
-    full = canvas.view(N, sh, sw, Co, Hph, Wph).permute(0, 3, 4, 1, 5, 2).reshape(N, Co, Hph * sh, Wph * sw)
-    (ph, pw), (Oh, Ow) = padding, out_hw
-    return F.pad(full, (-pw, pw + Ow - Wph * sw, -ph, ph + Oh - Hph * sh))
-
-
-def conv_transpose2d_scatter(
-    input: torch.Tensor,
-    weight: torch.Tensor,
-    bias: Optional[torch.Tensor] = None,
-    stride: IntOrTuple = 1,
-    padding: IntOrTuple = 0,
-    output_padding: IntOrTuple = 0,
-    groups: int = 1,
-    dilation: IntOrTuple = 1,
-) -> torch.Tensor:
-    r"""Transposed convolution as a scatter: each input pixel stamps a weighted kernel.
-
-    .. math::
-
-        y[n, o, s_h i + d_h k_h - p_h,\; s_w j + d_w k_w - p_w] \mathrel{+}=
-            x[n, c, i, j]\; w[c, o', k_h, k_w],
-        \qquad o = g\, C_\text{out}/G + o',\; c \in \text{group } g
-
-    Stamps landing outside :math:`[0, H_\text{out}) \times [0, W_\text{out})` are
-    dropped. All stamps of one kernel tap are computed by one matrix product and
-    added with one strided add (see the module notes). Same signature and result
-    as :func:`conv_transpose2d`.
+def conv_transpose2d_reference(input: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor] = None,
+                               stride: IntOrTuple = 1, padding: IntOrTuple = 0, output_padding: IntOrTuple = 0,
+                               groups: int = 1, dilation: IntOrTuple = 1) -> torch.Tensor:
+    """:func:`conv_transpose2d` as a scatter: each input pixel stamps the kernel, weighted by its value.
 
     Examples:
         >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
-        >>> conv_transpose2d_scatter(x, torch.ones(1, 1, 2, 2), stride=2)
+        >>> conv_transpose2d_reference(x, torch.ones(1, 1, 2, 2), stride=2)
         tensor([[[[1., 1., 2., 2.],
                   [1., 1., 2., 2.],
                   [3., 3., 4., 4.],
                   [3., 3., 4., 4.]]]])
     """
-    stride, padding, output_padding, dilation, groups, out_hw = _check_transposed_args(
-        "conv_transpose2d_scatter", input, weight, bias, stride, padding, output_padding, groups, dilation
-    )
-    return _finish(input, bias, lambda x: _scatter_core(x, weight, stride, padding, dilation, groups, out_hw))
-
-
-def _finish(input: torch.Tensor, bias: Optional[torch.Tensor], core) -> torch.Tensor:
-    """Apply ``core`` to the batched input, add the bias, restore an unbatched shape."""
-    batched = input.dim() == 4
-    out = core(input if batched else input.unsqueeze(0))
+    x = input if input.dim() == 4 else input.unsqueeze(0)
+    (N, Ci, H, W), (_, Cog, KH, KW), G = x.shape, weight.shape, groups
+    (sh, sw), (ph, pw), (ah, aw), (dh, dw) = (ntuple(v, 2, "") for v in (stride, padding, output_padding, dilation))
+    # stamps[n, o, :, :, i, j]: the kernel weighted by pixel (i, j), summed over the channels of o's group
+    stamps = torch.einsum("ngchw,gcokl->ngoklhw", x.view(N, G, Ci // G, H, W), weight.view(G, Ci // G, Cog, KH, KW))
+    stamps = stamps.reshape(N, G * Cog, KH, KW, H, W)
+    Ho = conv_transpose_output_size(H, KH, sh, ph, ah, dh)
+    Wo = conv_transpose_output_size(W, KW, sw, pw, aw, dw)
+    y = x.new_zeros(N, G * Cog, Ho + 2 * ph, Wo + 2 * pw)  # the output before the padding is cropped
+    for i in range(H):
+        for j in range(W):  # taps d apart, starting at (s i, s j)
+            y[:, :, sh * i:sh * i + dh * (KH - 1) + 1:dh, sw * j:sw * j + dw * (KW - 1) + 1:dw] += stamps[..., i, j]
+    y = y[:, :, ph:ph + Ho, pw:pw + Wo]
     if bias is not None:
-        out = out + bias.view(-1, 1, 1)
-    return out if batched else out.squeeze(0)
+        y = y + bias.view(-1, 1, 1)
+    return y if input.dim() == 4 else y.squeeze(0)
 
 
 def conv_transpose2d(
@@ -199,18 +118,19 @@ def conv_transpose2d(
     r"""2-D transposed convolution, like :func:`torch.nn.functional.conv_transpose2d`.
 
     The adjoint of :func:`resample_lib.conv2d` with the same ``weight``, stride,
-    padding, dilation and groups (the matrix :math:`C^\top`), plus a bias. Computed
-    by the scatter view (:func:`conv_transpose2d_scatter`):
+    padding, dilation and groups (the matrix :math:`C^\top`), plus a bias: the scatter view
 
     .. math::
 
         y[n, o, s_h i + d_h k_h - p_h,\; s_w j + d_w k_w - p_w] \mathrel{+}=
             x[n, c, i, j]\; w[c, o', k_h, k_w]
 
-    with, per axis, :math:`H_\text{out} = (H-1)s - 2p + d(k-1) + \mathrm{op} + 1`.
+    with, per axis, :math:`H_\text{out} = (H-1)s - 2p + d(k-1) + \mathrm{op} + 1`. Same result as
+    :func:`conv_transpose2d_reference`, faster (see :mod:`resample_lib.functional._conv_polyphase`).
 
     Args:
-        input: input of shape :math:`(N, C_\text{in}, H, W)` or :math:`(C_\text{in}, H, W)`.
+        input: input of shape :math:`(N, C_\text{in}, H, W)` or :math:`(C_\text{in}, H, W)`; the batch may be
+            empty, the channels and the image may not (torch's rule).
         weight: kernel of shape :math:`(C_\text{in}, C_\text{out}/G, k_H, k_W)` (note: in
             channels first, the transpose of :func:`conv2d`'s layout).
         bias: optional bias of shape :math:`(C_\text{out},)`.
@@ -234,10 +154,43 @@ def conv_transpose2d(
         >>> conv_transpose2d(x, torch.randn(4, 3, 3, 3), stride=2, padding=1, output_padding=1).shape
         torch.Size([2, 3, 10, 10])
     """
-    stride, padding, output_padding, dilation, groups, out_hw = _check_transposed_args(
-        "conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation
-    )
-    return _finish(input, bias, lambda x: _scatter_core(x, weight, stride, padding, dilation, groups, out_hw))
+    stride, padding, _, dilation, groups, out_hw = _check_transposed_args(
+        "conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation)
+    x = input if input.dim() == 4 else input.unsqueeze(0)
+    out = conv_transpose2d_polyphase(x, weight, bias, stride, padding, out_hw, dilation, groups)
+    return out if input.dim() == 4 else out.squeeze(0)
+
+
+def conv_transpose2d_scatter(
+    input: torch.Tensor,
+    weight: torch.Tensor,
+    bias: Optional[torch.Tensor] = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    groups: int = 1,
+    dilation: IntOrTuple = 1,
+) -> torch.Tensor:
+    r"""The scatter view, :func:`conv_transpose2d_reference`, after :func:`conv_transpose2d`'s argument checks.
+
+    .. math::
+
+        y[n, o, s_h i + d_h k_h - p_h,\; s_w j + d_w k_w - p_w] \mathrel{+}=
+            x[n, c, i, j]\; w[c, o', k_h, k_w],
+        \qquad o = g\, C_\text{out}/G + o',\; c \in \text{group } g
+
+    Stamps landing outside :math:`[0, H_\text{out}) \times [0, W_\text{out})` are
+    dropped. Same signature and result as :func:`conv_transpose2d`.
+
+    Examples:
+        >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
+        >>> conv_transpose2d_scatter(x, torch.ones(1, 1, 2, 2), stride=2)[0, 0, 0]
+        tensor([1., 1., 2., 2.])
+    """
+    args = _check_transposed_args("conv_transpose2d_scatter", input, weight, bias, stride, padding,
+                                  output_padding, groups, dilation)
+    stride, padding, output_padding, dilation, groups, _ = args
+    return conv_transpose2d_reference(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
 def conv_transpose2d_zero_insertion(
@@ -327,22 +280,13 @@ def conv2d_matrix(
                 [0., 1., 2.]])
     """
     op = "conv2d_matrix"
-    _check_tensor(weight, "weight", op)
-    if weight.dim() != 4:
-        raise ValueError(f"{op}: expected a 4-D weight (C_out, C_in/groups, kH, kW), got shape {tuple(weight.shape)}")
-    H, W = ntuple(in_hw, 2, "in_hw")
-    _check_positive((H, W), "in_hw", op)
-    stride = ntuple(stride, 2, "stride")
-    dilation = ntuple(dilation, 2, "dilation")
-    _check_positive(stride, "stride", op)
-    _check_positive(dilation, "dilation", op)
-    groups = _check_groups(groups, op)
+    groups = check_weight(op, weight, groups, transposed=False)
+    H, W = int_pair(in_hw, "in_hw", op)
+    stride, dilation = int_pair(stride, "stride", op), int_pair(dilation, "dilation", op)
     Co, Cig, KH, KW = weight.shape
-    if Co % groups != 0:
-        raise ValueError(f"{op}: out channels (weight.shape[0]={Co}) must be divisible by groups={groups}")
-    top, bottom, left, right = _resolve_padding(padding, (KH, KW), stride, dilation)
-    Ho = (H + top + bottom - dilation[0] * (KH - 1) - 1) // stride[0] + 1
-    Wo = (W + left + right - dilation[1] * (KW - 1) - 1) // stride[1] + 1
+    top, bottom, left, right = resolve_padding(padding, (KH, KW), stride, dilation, op)
+    Ho = conv_output_size(H + top + bottom, KH, stride[0], 0, dilation[0])
+    Wo = conv_output_size(W + left + right, KW, stride[1], 0, dilation[1])
     if Ho < 1 or Wo < 1:
         raise ValueError(f"{op}: the kernel {(KH, KW)} (dilation {dilation}) is larger than the padded input; "
                          f"output size would be {Ho} x {Wo}")
@@ -399,7 +343,7 @@ def conv_transpose2d_matrix(
     C = C.view(Ci, Hc, Wc, -1)[:, :H, :W].reshape(Ci * H * W, -1)
     batched = input.dim() == 4
     x = input if batched else input.unsqueeze(0)
-    out = (x.reshape(x.shape[0], -1) @ C).view(x.shape[0], Cog * groups, *out_hw)
+    out = (x.reshape(x.shape[0], Ci * H * W) @ C).view(x.shape[0], Cog * groups, *out_hw)
     if bias is not None:
         out = out + bias.view(-1, 1, 1)
     return out if batched else out.squeeze(0)

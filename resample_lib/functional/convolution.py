@@ -1,31 +1,20 @@
-r"""Strided 2-D convolution built from padding, copies and one matrix product.
+r"""Strided 2-D convolution: a reference version to read, and the public :func:`conv2d`.
 
-A convolution (in deep learning: a cross-correlation) with stride :math:`s`,
-padding :math:`p` and dilation :math:`d` computes, for output pixel
-:math:`(i, j)` of output channel :math:`o` in group :math:`g`,
+A convolution (in deep learning: a cross-correlation) with stride :math:`s`, padding :math:`p` and dilation
+:math:`d` computes, for output pixel :math:`(i, j)` of output channel :math:`o` in group :math:`g`,
 
 .. math::
 
     y[o, i, j] = b[o] + \sum_{c \in g} \sum_{k_h, k_w}
         w[o, c, k_h, k_w] \; x_p[c,\; s_h i + d_h k_h,\; s_w j + d_w k_w]
 
-where :math:`x_p` is the input zero padded by :math:`p`. Along each axis the
-output has :math:`o = \lfloor (n + 2p - d(k-1) - 1)/s \rfloor + 1` pixels
+where :math:`x_p` is the input zero padded by :math:`p`. Along each axis the output has
+:math:`o = \lfloor (n + 2p - d(k-1) - 1)/s \rfloor + 1` pixels
 (:func:`resample_lib.functional.output_size.conv_output_size`).
 
-The implementation is an *im2col* that needs no gather: the padded image is
-split into its :math:`s_h s_w` polyphase components (every :math:`s`-th pixel),
-each flattened row-major. For one kernel tap the pixels the formula reads form a
-*contiguous* slice of one flattened component, shifted by the tap's offset, if
-we compute the output on a grid as wide as the component and drop the extra
-columns at the end. Stacking the slices of all taps gives the column matrix,
-and one matrix product with the reshaped kernel gives the output.
-
-With stride 1, no groups and no autograd, the column matrix is never built: the
-output accumulates one matrix product per tap, ``w[:, :, kh, kw] @ slice``,
-reading each slice in place. That is the same sum in another order, and it
-saves copying a column matrix :math:`k_h k_w` times the size of the input.
-(With a stride the per-tap products are small and the column matrix wins.)
+:func:`conv2d_reference` is that formula as *im2col*: ``unfold`` copies every window into a column, and one
+matrix product with the flattened kernel does all the sums. :func:`conv2d` validates its arguments and runs
+the fast path of :mod:`resample_lib.functional._conv_polyphase` (one product per kernel tap, no columns).
 """
 from __future__ import annotations
 
@@ -34,118 +23,63 @@ from typing import Optional, Union
 import torch
 import torch.nn.functional as F
 
-from resample_lib.functional._validate import IntOrTuple, check_input_rank, ntuple
+from resample_lib.functional._conv_checks import check_conv_args, int_pair
+from resample_lib.functional._conv_polyphase import conv2d_polyphase
+from resample_lib.functional._validate import IntOrTuple, ntuple
 from resample_lib.functional.output_size import conv_output_size
 
-__all__ = ["conv2d"]
+__all__ = ["conv2d", "conv2d_reference"]
 
 Padding = Union[str, IntOrTuple]
 
 
-def _check_tensor(value, name: str, op: str) -> None:
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"{op}: {name} must be a torch.Tensor, got {type(value).__name__}")
+def resolve_padding(padding: Padding, kernel: tuple[int, int], stride: tuple[int, int],
+                    dilation: tuple[int, int], op: str = "conv2d") -> tuple[int, int, int, int]:
+    """The ``(top, bottom, left, right)`` zeros of ``padding``: an int, a pair, ``'valid'`` or ``'same'``.
 
+    ``'same'`` pads :math:`d(k-1)` in all per axis (stride 1 only), the odd pixel, if any, at the bottom/right.
 
-def _check_positive(values: tuple[int, ...], name: str, op: str) -> None:
-    if any(v <= 0 for v in values):
-        raise ValueError(f"{op}: {name} must be positive, got {name}={values}")
-
-
-def _check_groups(groups, op: str) -> int:
-    if isinstance(groups, bool) or not isinstance(groups, int):
-        raise TypeError(f"{op}: groups must be an int, got {groups!r}")
-    if groups <= 0:
-        raise ValueError(f"{op}: groups must be positive, got groups={groups}")
-    return groups
-
-
-def _check_dtypes(op: str, input: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor]) -> None:
-    if not input.is_floating_point():
-        raise TypeError(f"{op}: expected a floating point input, got dtype {input.dtype}")
-    for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and t.dtype != input.dtype:
-            raise TypeError(f"{op}: {name} has dtype {t.dtype} but input has dtype {input.dtype}; they must match")
-
-
-def _check_bias(op: str, bias: Optional[torch.Tensor], out_channels: int) -> None:
-    if bias is None:
-        return
-    _check_tensor(bias, "bias", op)
-    if tuple(bias.shape) != (out_channels,):
-        raise ValueError(
-            f"{op}: expected bias of shape ({out_channels},) (one value per output channel), "
-            f"got shape {tuple(bias.shape)}"
-        )
-
-
-def _resolve_padding(
-    padding: Padding, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
-) -> tuple[int, int, int, int]:
-    """Return (top, bottom, left, right) zero padding for ``padding`` of :func:`conv2d`."""
+    Examples:
+        >>> resolve_padding("same", (2, 3), (1, 1), (1, 1))
+        (0, 1, 1, 1)
+    """
+    if padding == "valid":
+        return (0, 0, 0, 0)
+    if padding == "same":
+        if stride != (1, 1):
+            raise ValueError(f"{op}: padding='same' is only supported for stride 1, got stride={stride}")
+        total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        return (total[0] // 2, total[0] - total[0] // 2, total[1] // 2, total[1] - total[1] // 2)
     if isinstance(padding, str):
-        if padding == "valid":
-            return (0, 0, 0, 0)
-        if padding != "same":
-            raise ValueError(f"conv2d: padding must be 'same', 'valid', an int or a tuple of 2 ints, got {padding!r}")
-        if any(s != 1 for s in stride):
-            raise ValueError(f"conv2d: padding='same' is only supported for stride 1, got stride={stride}")
-        pads = []
-        for k, d in zip(kernel, dilation):
-            total = d * (k - 1)  # torch puts the odd pixel, if any, at the end (bottom/right)
-            pads += [total // 2, total - total // 2]
-        return tuple(pads)
-    ph, pw = ntuple(padding, 2, "padding")
-    if ph < 0 or pw < 0:
-        raise ValueError(f"conv2d: padding must be non-negative, got padding={(ph, pw)}")
+        raise ValueError(f"{op}: padding must be 'same', 'valid', an int or a tuple of 2 ints, got {padding!r}")
+    ph, pw = int_pair(padding, "padding", op, minimum=0)
     return (ph, ph, pw, pw)
 
 
-def _conv2d_core(x: torch.Tensor, weight: torch.Tensor, stride: tuple[int, int],
-                 dilation: tuple[int, int], groups: int) -> torch.Tensor:
-    """Convolution of an already padded 4-D ``x`` (no argument checks)."""
-    N, C, Hp, Wp = x.shape
-    Co, Cig, KH, KW = weight.shape
-    (sh, sw), (dh, dw), G = stride, dilation, groups
-    Ho, Wo = (Hp - dh * (KH - 1) - 1) // sh + 1, (Wp - dw * (KW - 1) - 1) // sw + 1
-    # Polyphase split: component (rh, rw) holds x[..., rh::sh, rw::sw], as a
-    # (Hph, Wph) image with one spare row so every shifted slice stays in range.
-    Hph, Wph = -(-Hp // sh) + 1, -(-Wp // sw)
-    x = F.pad(x, (0, Wph * sw - Wp, 0, Hph * sh - Hp))
-    phases = x.reshape(N, C, Hph, sh, Wph, sw).permute(0, 3, 5, 1, 2, 4)
-    phases = phases.reshape(N, sh, sw, G, Cig, Hph * Wph)
-    # Tap (kh, kw) reads component (kh*dh % sh, kw*dw % sw), shifted by
-    # (kh*dh // sh) rows and (kw*dw // sw) columns: a flat offset.
-    taps = [((kh * dh) % sh, (kw * dw) % sw, (kh * dh // sh) * Wph + kw * dw // sw)
-            for kh in range(KH) for kw in range(KW)]
-    L = Ho * Wph  # outputs on a grid as wide as a component; extra columns dropped
-    w = weight.reshape(G, Co // G, Cig, KH * KW).permute(0, 1, 3, 2).reshape(G, Co // G, KH * KW * Cig)
-    K = KH * KW * Cig
-    # Samples are processed in chunks whose columns fill about 1M elements: large
-    # enough that a batch of small images costs a few big matrix products rather
-    # than one small product (and 9 small copies) per sample, small enough to
-    # stay cache- and memory-friendly on large images (there a chunk is 1 sample).
-    chunk = max(1, min(N, (1 << 20) // max(1, G * K * L)))
-    if torch.is_grad_enabled() and (x.requires_grad or w.requires_grad):
-        # autograd path: no in-place writes into reused buffers
-        out = [torch.matmul(w, torch.stack([phases[n:n + chunk, rh, rw, :, :, off:off + L] for rh, rw, off in taps],
-                                           2).view(-1, G, K, L)) for n in range(0, N, chunk)]
-        out = torch.cat(out) if out else x.new_empty(0, G, Co // G, L)
-    elif G == 1 and sh == sw == 1:
-        # sum over taps of (Co, C) @ (C, L) products on in-place slices; no column matrix
-        w_taps = weight.permute(2, 3, 0, 1).reshape(KH * KW, Co, Cig)
-        out = x.new_zeros(N, 1, Co, L)
-        for t, (rh, rw, off) in enumerate(taps):
-            out[:, 0].baddbmm_(w_taps[t].expand(N, Co, Cig), phases[:, rh, rw, 0, :, off:off + L])
-    else:
-        cols = x.new_empty(min(chunk, N), G, KH * KW, Cig, L)
-        out = x.new_empty(N, G, Co // G, L)
-        for n in range(0, N, chunk):
-            b = min(chunk, N - n)
-            for t, (rh, rw, off) in enumerate(taps):
-                cols[:b, :, t].copy_(phases[n:n + b, rh, rw, :, :, off:off + L])
-            torch.matmul(w, cols[:b].view(b, G, K, L), out=out[n:n + b])
-    return out.view(N, Co, Ho, Wph)[..., :Wo].contiguous()
+def conv2d_reference(input: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor] = None,
+                     stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1,
+                     groups: int = 1) -> torch.Tensor:
+    """:func:`conv2d` in a few lines: pad, copy every window into a column (``unfold``), one matrix product.
+
+    Examples:
+        >>> x, w = torch.randn(2, 4, 9, 9), torch.randn(6, 2, 3, 3)
+        >>> y = conv2d_reference(x, w, stride=2, padding=1, groups=2)
+        >>> y.shape, torch.allclose(y, conv2d(x, w, stride=2, padding=1, groups=2), atol=1e-5)
+        (torch.Size([2, 6, 5, 5]), True)
+    """
+    x = input if input.dim() == 4 else input.unsqueeze(0)
+    N, Co, (KH, KW) = x.shape[0], weight.shape[0], weight.shape[2:]
+    stride, dilation = ntuple(stride, 2, "stride"), ntuple(dilation, 2, "dilation")
+    top, bottom, left, right = resolve_padding(padding, (KH, KW), stride, dilation)
+    x = F.pad(x, (left, right, top, bottom))
+    cols = F.unfold(x, (KH, KW), dilation=dilation, stride=stride)       # (N, C * KH * KW, windows)
+    cols = cols.view(N, groups, -1, cols.shape[-1])                       # each group's channels
+    y = weight.view(groups, Co // groups, -1) @ cols                      # (N, groups, Co / groups, windows)
+    Ho, Wo = (conv_output_size(n, k, s, 0, d) for n, k, s, d in zip(x.shape[2:], (KH, KW), stride, dilation))
+    y = y.reshape(N, Co, Ho, Wo)
+    if bias is not None:
+        y = y + bias.view(-1, 1, 1)
+    return y if input.dim() == 4 else y.squeeze(0)
 
 
 def conv2d(
@@ -166,10 +100,12 @@ def conv2d(
         \qquad g = \lfloor o\, G / C_\text{out} \rfloor
 
     with :math:`x_p` the zero-padded input and, per axis,
-    :math:`H_\text{out} = \lfloor (H + 2p - d(k-1) - 1)/s \rfloor + 1`.
+    :math:`H_\text{out} = \lfloor (H + 2p - d(k-1) - 1)/s \rfloor + 1`. Same result as
+    :func:`conv2d_reference`, faster (see :mod:`resample_lib.functional._conv_polyphase`).
 
     Args:
-        input: input of shape :math:`(N, C_\text{in}, H, W)` or :math:`(C_\text{in}, H, W)`.
+        input: input of shape :math:`(N, C_\text{in}, H, W)` or :math:`(C_\text{in}, H, W)`; the batch may be
+            empty, the channels and the image may not (torch's rule).
         weight: filters of shape :math:`(C_\text{out}, C_\text{in}/G, k_H, k_W)`.
         bias: optional bias of shape :math:`(C_\text{out},)`.
         stride: step between output samples, an int or ``(s_h, s_w)``; positive.
@@ -194,46 +130,16 @@ def conv2d(
         torch.Size([6, 8, 8])
     """
     op = "conv2d"
-    _check_tensor(input, "input", op)
-    _check_tensor(weight, "weight", op)
-    check_input_rank(input, (3, 4), op, "(N, C, H, W) or (C, H, W)")
-    if weight.dim() != 4:
-        raise ValueError(
-            f"{op}: expected a 4-D weight (C_out, C_in/groups, kH, kW), got shape {tuple(weight.shape)}"
-        )
-    stride = ntuple(stride, 2, "stride")
-    dilation = ntuple(dilation, 2, "dilation")
-    _check_positive(stride, "stride", op)
-    _check_positive(dilation, "dilation", op)
-    groups = _check_groups(groups, op)
-    Co, Cig, KH, KW = weight.shape
-    pads = _resolve_padding(padding, (KH, KW), stride, dilation)
-    if Co % groups != 0:
-        raise ValueError(
-            f"{op}: out channels (weight.shape[0]={Co}) must be divisible by groups={groups}"
-        )
-    C = input.shape[-3]
-    if C != Cig * groups:
-        raise ValueError(
-            f"{op}: input has {C} channels but weight of shape {tuple(weight.shape)} with groups={groups} "
-            f"expects {Cig * groups} (= weight.shape[1] * groups)"
-        )
-    _check_bias(op, bias, Co)
-    _check_dtypes(op, input, weight, bias)
-    H, W = input.shape[-2:]
-    Hp, Wp = H + pads[0] + pads[1], W + pads[2] + pads[3]
+    stride, dilation, groups = check_conv_args(op, input, weight, bias, stride, dilation, groups, transposed=False)
+    KH, KW = weight.shape[2:]
+    pads = resolve_padding(padding, (KH, KW), stride, dilation)
+    Hp, Wp = input.shape[-2] + pads[0] + pads[1], input.shape[-1] + pads[2] + pads[3]
     if Hp < dilation[0] * (KH - 1) + 1 or Wp < dilation[1] * (KW - 1) + 1:
         raise ValueError(
             f"{op}: the dilated kernel ({dilation[0] * (KH - 1) + 1} x {dilation[1] * (KW - 1) + 1}) is larger "
             f"than the padded input ({Hp} x {Wp}); the output would have size "
             f"{conv_output_size(Hp, KH, 1, 0, dilation[0])} x {conv_output_size(Wp, KW, 1, 0, dilation[1])}"
         )
-
-    batched = input.dim() == 4
-    x = input if batched else input.unsqueeze(0)
-    if any(pads):
-        x = F.pad(x, (pads[2], pads[3], pads[0], pads[1]))
-    out = _conv2d_core(x, weight, stride, dilation, groups)
-    if bias is not None:
-        out = out + bias.view(-1, 1, 1)
-    return out if batched else out.squeeze(0)
+    x = input if input.dim() == 4 else input.unsqueeze(0)
+    out = conv2d_polyphase(x, weight, bias, stride, pads, dilation, groups)
+    return out if input.dim() == 4 else out.squeeze(0)

@@ -15,30 +15,24 @@ followed by nearest-neighbour upsampling, which has no checkerboard artifacts.
 from __future__ import annotations
 
 import math
-
 from typing import Callable, Optional
 
 import torch
 
+from resample_lib.functional._validate import check_int, check_tensor
+
 __all__ = ["pixel_shuffle", "pixel_unshuffle", "icnr_"]
 
 
-def _check_factor(op: str, name: str, factor) -> int:
-    if isinstance(factor, bool) or not isinstance(factor, int):
-        raise TypeError(f"{op}: {name} must be an int, got {factor!r}")
-    if factor <= 0:
-        raise ValueError(f"{op}: {name} must be positive, got {name}={factor}")
-    return factor
-
-
-def _check_input(op: str, input) -> None:
-    if not isinstance(input, torch.Tensor):
-        raise TypeError(f"{op}: input must be a torch.Tensor, got {type(input).__name__}")
+def _check_input(op: str, input: object) -> torch.Tensor:
+    """A tensor of at least 3 dimensions (*, C, H, W); any size may be zero, as in torch."""
+    check_tensor(input, "input", op)
     if input.dim() < 3:
         raise ValueError(
             f"{op}: expected an input of at least 3 dimensions (*, C, H, W), "
             f"got a {input.dim()}-D tensor of shape {tuple(input.shape)}"
         )
+    return input
 
 
 def pixel_shuffle(input: torch.Tensor, upscale_factor: int) -> torch.Tensor:
@@ -66,7 +60,7 @@ def pixel_shuffle(input: torch.Tensor, upscale_factor: int) -> torch.Tensor:
     """
     op = "pixel_shuffle"
     _check_input(op, input)
-    r = _check_factor(op, "upscale_factor", upscale_factor)
+    r = check_int(upscale_factor, "upscale_factor", op, minimum=1)
     *batch, C, H, W = input.shape
     if C % (r * r) != 0:
         raise ValueError(
@@ -100,7 +94,7 @@ def pixel_unshuffle(input: torch.Tensor, downscale_factor: int) -> torch.Tensor:
     """
     op = "pixel_unshuffle"
     _check_input(op, input)
-    r = _check_factor(op, "downscale_factor", downscale_factor)
+    r = check_int(downscale_factor, "downscale_factor", op, minimum=1)
     *batch, C, H, W = input.shape
     if H % r != 0 or W % r != 0:
         raise ValueError(
@@ -154,11 +148,10 @@ def icnr_(
         (True, False)
     """
     op = "icnr_"
-    if not isinstance(weight, torch.Tensor):
-        raise TypeError(f"{op}: weight must be a torch.Tensor, got {type(weight).__name__}")
+    check_tensor(weight, "weight", op)
     if weight.dim() < 2:
         raise ValueError(f"{op}: expected a conv weight (C*r^2, C_in, ...), got shape {tuple(weight.shape)}")
-    r = _check_factor(op, "upscale_factor", upscale_factor)
+    r = check_int(upscale_factor, "upscale_factor", op, minimum=1)
     if weight.shape[0] % (r * r) != 0:
         raise ValueError(
             f"{op}: out channels ({weight.shape[0]}) must be divisible by upscale_factor**2 = {r * r}, "
