@@ -27,7 +27,7 @@ __all__ = ["LinearWalk", "linear_walk", "source_coordinate_animation"]
 
 @dataclass(frozen=True)
 class LinearWalk:
-    """What ``linear`` resampling of a 1-D signal does, one row per output sample.
+    r"""What ``linear`` resampling of a 1-D signal does, one row per output sample.
 
     Attributes:
         u: source coordinate of each output sample, :math:`(n_\text{out},)`.
@@ -55,6 +55,9 @@ def linear_walk(signal: Tensor, out_size: int, align_corners: bool = False) -> L
         out_size: number of output samples.
         align_corners: corner rule instead of the half-pixel rule.
 
+    Returns:
+        A :class:`LinearWalk` holding :math:`u_i`, the taps, their weights and the values.
+
     Examples:
         >>> walk = linear_walk(torch.tensor([0.0, 1.0]), 4)
         >>> walk.u.tolist(), walk.value.tolist()
@@ -73,7 +76,10 @@ _IN_Y, _HALF = 1.35, 0.32  # height of the input row (the output row is at 0), h
 
 
 def _box(ax, x0: float, y: float, width: float, value: float | None, label: str = "") -> list:
-    """One sample as a box (grey shade and number for its value, if any), with a label outside the row."""
+    """Draw one sample as a box (grey shade and number for its value, if any) and a label outside the row.
+
+    Returns the artists drawn, so that an animation frame can remove them.
+    """
     shade = "white" if value is None else plt.get_cmap("gray")(0.25 + 0.75 * value)
     artists = [ax.add_patch(Rectangle((x0, y - _HALF), width, 2 * _HALF, fc=shade, ec="0.3", lw=1))]
     if value is not None:

@@ -34,7 +34,10 @@ def max_pool_animation(x: Tensor, kernel_size: int, stride: Optional[int] = None
 
     Args:
         x: a 2-D tensor ``(H, W)``; small (up to about 8 x 8), so the numbers stay legible.
-        kernel_size, stride, padding, ceil_mode: as in :func:`resample_lib.max_pool2d` (square windows).
+        kernel_size: side of the square window.
+        stride: step between windows (default: ``kernel_size``).
+        padding: implicit padding on every side (it never wins a max).
+        ceil_mode: keep a last, partial window as :func:`resample_lib.max_pool2d` does.
         figsize: figure size in inches.
 
     Returns:

@@ -31,6 +31,7 @@ _PAD, _IN, _KERNEL, _DONE, _NOW = "0.86", "w", "#fdd0a2", "#c6dbef", "#e6550d"
 
 
 def _check_2d(t: torch.Tensor, name: str) -> None:
+    """Raise ``ValueError`` unless ``t`` is a 2-D floating point tensor."""
     if not isinstance(t, torch.Tensor) or t.dim() != 2 or not t.is_floating_point():
         got = tuple(t.shape) if isinstance(t, torch.Tensor) else type(t).__name__
         raise ValueError(f"animate_strided_conv: {name} must be a 2-D floating point tensor, got {got}")
@@ -39,6 +40,9 @@ def _check_2d(t: torch.Tensor, name: str) -> None:
 def strided_conv_steps(x: torch.Tensor, weight: torch.Tensor, stride: int = 2,
                        pad: tuple[int, int, int, int] = (0, 1, 0, 1)):
     """The frames' arithmetic: the padded input, the windows in order, and the output they fill.
+
+    Every output sample is :func:`resample_lib.conv2d` of its window alone, so the
+    output equals ``F.conv2d(F.pad(x, pad), weight, stride=stride)``.
 
     Args:
         x: input image ``(H, W)``.
@@ -80,11 +84,12 @@ def strided_conv_steps(x: torch.Tensor, weight: torch.Tensor, stride: int = 2,
 
 
 def _fmt(v: float) -> str:
+    """A value as the grids write it: whole numbers without decimals, others with two."""
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}"
 
 
 def _grid(ax, values, colours, x0: float, title: str, fontsize: float = 9):
-    """Draw a matrix of numbered cells with its top-left cell centred at (x0, 0); return its text artists."""
+    """Draw a matrix of numbered cells with its top-left cell centred at ``(x0, 0)``; return its text artists."""
     texts = []
     for (i, j), v in zip(((i, j) for i in range(values.shape[0]) for j in range(values.shape[1])),
                          values.flatten().tolist()):
@@ -100,7 +105,8 @@ def animate_strided_conv(x: torch.Tensor, weight: torch.Tensor, stride: int = 2,
 
     Three grids side by side: the padded input (padding grey), the kernel, and
     the output, which fills one cell per frame (the current window and cell
-    outlined in orange); the title gives the current sum.
+    outlined in orange); the title gives the current sum. The arithmetic is
+    :func:`strided_conv_steps`, which computes the same output without drawing.
 
     Args:
         x: input image ``(H, W)``; small integers make the sums easy to follow.
@@ -116,7 +122,7 @@ def animate_strided_conv(x: torch.Tensor, weight: torch.Tensor, stride: int = 2,
         :func:`resample_lib.helpers.viz.animation_html`.
     """
     padded, steps, out = strided_conv_steps(x, weight, stride, pad)
-    left, right, top, bottom = pad
+    left, _, top, _ = pad
     hp, wp = padded.shape
     kh, kw = weight.shape
     ho, wo = out.shape

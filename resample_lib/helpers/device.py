@@ -17,7 +17,13 @@ import torch
 
 
 def get_device(prefer: str | None = None) -> torch.device:
-    """``cuda`` when available (or ``prefer`` if given), otherwise ``cpu``.
+    """The device to run on: ``cuda`` when available, otherwise ``cpu``.
+
+    Args:
+        prefer: a device to use instead, e.g. ``"cpu"`` to force the CPU.
+
+    Returns:
+        ``torch.device(prefer)`` if ``prefer`` is given, else ``cuda`` or ``cpu``.
 
     Examples:
         >>> get_device("cpu")
@@ -31,7 +37,16 @@ def get_device(prefer: str | None = None) -> torch.device:
 def manual_seed(seed: int = 0) -> torch.Generator:
     """Seed Python's, NumPy's and torch's generators (all devices); return a torch.Generator.
 
-    The returned CPU generator is seeded with ``seed`` too, for functions that take one.
+    Args:
+        seed: the seed of every generator.
+
+    Returns:
+        A new CPU ``torch.Generator`` seeded with ``seed`` too, for functions that take one.
+
+    Examples:
+        >>> g = manual_seed(3)
+        >>> torch.equal(torch.rand(2, generator=g), torch.rand(2, generator=torch.Generator().manual_seed(3)))
+        True
     """
     random.seed(seed)
     np.random.seed(seed)

@@ -20,12 +20,28 @@ import math
 import torch
 import torch.nn.functional as F
 
+#: Orientations of the bank's edge filters, in degrees.
 ORIENTATIONS = (0.0, 45.0, 90.0, 135.0)
 
 
 def gabor_kernel(size: int = 7, theta_deg: float = 0.0, wavelength: float = 6.0,
                  sigma: float = 1.6) -> torch.Tensor:
-    """An odd Gabor kernel of shape ``(size, size)`` that responds to edges across ``theta_deg``."""
+    r"""An odd Gabor kernel that responds to edges across ``theta_deg``, zero mean and unit L1 norm.
+
+    Args:
+        size: side of the kernel, a positive odd number of taps.
+        theta_deg: direction :math:`\theta` across the edges, in degrees (0: vertical edges).
+        wavelength: :math:`\lambda`, the sine's period in pixels.
+        sigma: :math:`\sigma`, the Gaussian envelope's width in pixels.
+
+    Shape:
+        Output: ``(size, size)``.
+
+    Examples:
+        >>> g = gabor_kernel(5)
+        >>> g.shape, abs(g.sum().item()) < 1e-6, round(g.abs().sum().item(), 6)
+        (torch.Size([5, 5]), True, 1.0)
+    """
     if size < 1 or size % 2 == 0:
         raise ValueError(f"size must be a positive odd number, got {size}")
     r = torch.arange(size, dtype=torch.float64) - size // 2
@@ -38,7 +54,21 @@ def gabor_kernel(size: int = 7, theta_deg: float = 0.0, wavelength: float = 6.0,
 
 
 def dog_kernel(size: int = 7, sigma: float = 1.0, ratio: float = 2.0) -> torch.Tensor:
-    """Difference of Gaussians (centre minus surround), zero mean, unit L1 norm."""
+    """Difference of Gaussians (centre minus surround), zero mean, unit L1 norm: a blob detector.
+
+    Args:
+        size: side of the kernel, in taps.
+        sigma: width of the centre Gaussian, in pixels.
+        ratio: width of the surround Gaussian, as a multiple of ``sigma``.
+
+    Shape:
+        Output: ``(size, size)``.
+
+    Examples:
+        >>> k = dog_kernel(7)
+        >>> k[3, 3].item() > 0 > k[0, 3].item(), abs(k.sum().item()) < 1e-6
+        (True, True)
+    """
     r = torch.arange(size, dtype=torch.float64) - size // 2
     d2 = r[:, None] ** 2 + r[None, :] ** 2
     g1 = torch.exp(-d2 / (2 * sigma**2))
@@ -48,16 +78,39 @@ def dog_kernel(size: int = 7, sigma: float = 1.0, ratio: float = 2.0) -> torch.T
 
 
 def filter_bank(size: int = 7) -> tuple[torch.Tensor, list[str]]:
-    """The bank as a conv weight ``(C, 1, size, size)`` and a name per channel."""
+    """The bank as a convolution weight and a name per channel: four edge filters, then the blob filter.
+
+    Args:
+        size: side of every kernel, an odd number of taps.
+
+    Returns:
+        ``(weight, names)``: the kernels stacked as a ``conv2d`` weight, one output channel
+        per filter, and their names (``"edge 0°"``, ..., ``"blob (DoG)"``).
+
+    Shape:
+        Output: ``weight`` is ``(5, 1, size, size)``.
+
+    Examples:
+        >>> weight, names = filter_bank()
+        >>> weight.shape, names
+        (torch.Size([5, 1, 7, 7]), ['edge 0°', 'edge 45°', 'edge 90°', 'edge 135°', 'blob (DoG)'])
+    """
     kernels = [gabor_kernel(size, th) for th in ORIENTATIONS] + [dog_kernel(size)]
     names = [f"edge {th:.0f}°" for th in ORIENTATIONS] + ["blob (DoG)"]
     return torch.stack(kernels)[:, None], names
 
 
 def feature_maps(image: torch.Tensor, size: int = 7) -> tuple[torch.Tensor, list[str]]:
-    """Responses of :func:`filter_bank` to a ``(N, C, H, W)`` image (colour is averaged to gray).
+    """Responses of :func:`filter_bank` to an image (colour is averaged to gray).
 
     Borders are reflected, so the maps have the image's height and width.
+
+    Args:
+        image: the image batch.
+        size: side of every kernel, an odd number of taps.
+
+    Returns:
+        ``(maps, names)``: the five response maps, and the name of each channel.
 
     Shape:
         - Input: ``(N, C, H, W)``

@@ -23,6 +23,7 @@ PHOTOS = ("astronaut", "camera", "coins", "chelsea", "coffee", "brick", "grass",
 
 
 def _to_tensor(array: np.ndarray) -> torch.Tensor:
+    """An ``(H, W)`` or ``(H, W, C)`` array (``uint8`` scaled to [0, 1]) as a float ``(1, C, H, W)`` tensor."""
     t = torch.from_numpy(np.ascontiguousarray(array)).to(torch.float32)
     if array.dtype == np.uint8:
         t = t / 255.0
@@ -67,6 +68,7 @@ def photo(name: str, gray: bool = False, crop: int | tuple[int, int] | None = No
 
 
 def _grid(size: int | tuple[int, int]) -> tuple[torch.Tensor, torch.Tensor, int, int]:
+    """Centred float64 coordinates ``(yy, xx)`` of an ``(H, W)`` grid, and ``H``, ``W``."""
     h, w = (size, size) if isinstance(size, int) else size
     if h < 1 or w < 1:
         raise ValueError(f"size must be positive, got {size!r}")
@@ -77,11 +79,19 @@ def _grid(size: int | tuple[int, int]) -> tuple[torch.Tensor, torch.Tensor, int,
 
 
 def _out(t: torch.Tensor) -> torch.Tensor:
+    """An ``(H, W)`` pattern as the float32 ``(1, 1, H, W)`` tensor every function here returns."""
     return t.to(torch.float32)[None, None].contiguous()
 
 
 def zone_plate(size: int | tuple[int, int] = 256, k: float = 1.0) -> torch.Tensor:
     """Circular zone plate (chirp rings); local frequency ``k * r / N`` cycles per pixel.
+
+    Args:
+        size: side, or ``(height, width)``; ``N`` is the larger of the two.
+        k: chirp rate: ``k = 1`` reaches the Nyquist limit at the middle of each edge.
+
+    Shape:
+        Output: ``(1, 1, H, W)``.
 
     Examples:
         >>> zone_plate(64).shape
@@ -93,7 +103,22 @@ def zone_plate(size: int | tuple[int, int] = 256, k: float = 1.0) -> torch.Tenso
 
 
 def checkerboard(size: int | tuple[int, int] = 64, square: int = 8) -> torch.Tensor:
-    """Black and white squares of side ``square`` pixels, starting with black at the top left."""
+    """Black and white squares of side ``square`` pixels, starting with black at the top left.
+
+    Args:
+        size: side, or ``(height, width)``.
+        square: side of one square, in pixels.
+
+    Shape:
+        Output: ``(1, 1, H, W)``.
+
+    Examples:
+        >>> checkerboard(4, square=2)[0, 0]
+        tensor([[0., 0., 1., 1.],
+                [0., 0., 1., 1.],
+                [1., 1., 0., 0.],
+                [1., 1., 0., 0.]])
+    """
     if square < 1:
         raise ValueError(f"square must be a positive number of pixels, got {square}")
     h, w = (size, size) if isinstance(size, int) else size
@@ -103,14 +128,44 @@ def checkerboard(size: int | tuple[int, int] = 64, square: int = 8) -> torch.Ten
 
 
 def disk(size: int | tuple[int, int] = 64, radius: float | None = None) -> torch.Tensor:
-    """A white disk of ``radius`` pixels (default: a quarter of the side) on black, hard-edged."""
+    """A white disk on black, hard-edged, centred on the image.
+
+    Args:
+        size: side, or ``(height, width)``.
+        radius: radius in pixels (default: a quarter of the shorter side).
+
+    Shape:
+        Output: ``(1, 1, H, W)``.
+
+    Examples:
+        >>> disk(5, radius=1)[0, 0]
+        tensor([[0., 0., 0., 0., 0.],
+                [0., 0., 1., 0., 0.],
+                [0., 1., 1., 1., 0.],
+                [0., 0., 1., 0., 0.],
+                [0., 0., 0., 0., 0.]])
+    """
     yy, xx, h, w = _grid(size)
     r = min(h, w) / 4 if radius is None else radius
     return _out((xx**2 + yy**2 <= r**2).to(torch.float64))
 
 
 def impulse(size: int | tuple[int, int] = 15, at: tuple[int, int] | None = None) -> torch.Tensor:
-    """Zeros with a single one at ``at`` (default: the centre pixel, ``(H // 2, W // 2)``)."""
+    """Zeros with a single one.
+
+    Args:
+        size: side, or ``(height, width)``.
+        at: ``(row, column)`` of the one (default: the centre pixel, ``(H // 2, W // 2)``).
+
+    Shape:
+        Output: ``(1, 1, H, W)``.
+
+    Examples:
+        >>> impulse(3)[0, 0]
+        tensor([[0., 0., 0.],
+                [0., 1., 0.],
+                [0., 0., 0.]])
+    """
     h, w = (size, size) if isinstance(size, int) else size
     t = torch.zeros(h, w, dtype=torch.float64)
     i, j = (h // 2, w // 2) if at is None else at
@@ -119,7 +174,20 @@ def impulse(size: int | tuple[int, int] = 15, at: tuple[int, int] | None = None)
 
 
 def ramp(size: int | tuple[int, int] = 64, axis: int = -1) -> torch.Tensor:
-    """A linear ramp from 0 to 1 along ``axis`` (-1: left to right, -2: top to bottom)."""
+    """A linear ramp from 0 to 1, constant across the other axis.
+
+    Args:
+        size: side, or ``(height, width)``.
+        axis: -1: from left to right; -2: from top to bottom.
+
+    Shape:
+        Output: ``(1, 1, H, W)``.
+
+    Examples:
+        >>> ramp((2, 5))[0, 0]
+        tensor([[0.0000, 0.2500, 0.5000, 0.7500, 1.0000],
+                [0.0000, 0.2500, 0.5000, 0.7500, 1.0000]])
+    """
     yy, xx, h, w = _grid(size)
     if axis not in (-1, -2):
         raise ValueError(f"axis must be -1 (width) or -2 (height), got {axis}")

@@ -9,7 +9,13 @@ import torch
 def psnr(estimate: torch.Tensor, reference: torch.Tensor, peak: float = 1.0) -> float:
     r"""Peak signal-to-noise ratio in dB: :math:`10 \log_{10}(\mathrm{peak}^2 / \mathrm{MSE})`.
 
-    Returns ``inf`` when the two tensors are equal.
+    Args:
+        estimate: the tensor to score.
+        reference: the tensor it should equal, of the same shape.
+        peak: the largest possible value (1 for images in [0, 1], 255 for 8-bit ones).
+
+    Returns:
+        The PSNR in dB, a Python float; ``inf`` when the two tensors are equal.
 
     Examples:
         >>> round(psnr(torch.full((4,), 0.5), torch.full((4,), 0.6)), 2)

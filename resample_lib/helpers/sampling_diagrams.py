@@ -41,6 +41,7 @@ READ, UNREAD, PAD, WINDOW = "#9ecae1", "#e6550d", "0.88", "#3182bd"
 
 
 def _row(ax, left: Sequence[float], width: float, y: float, labels: Sequence[int], colour: str) -> None:
+    """Draw a row of numbered boxes of one ``width`` at height ``y``, the k-th starting at ``left[k]``."""
     for x0, lab in zip(left, labels):
         ax.add_patch(Rectangle((x0, y - 0.3), width, 0.6, fc=colour, ec="0.25", lw=1))
         ax.text(x0 + width / 2, y, str(lab), ha="center", va="center", fontsize=8)
@@ -58,7 +59,8 @@ def draw_pixel_map(ax: plt.Axes, in_size: int, out_size: int, *, align_corners: 
 
     Args:
         ax: the axes to draw on.
-        in_size, out_size: number of input and output pixels.
+        in_size: number of input pixels.
+        out_size: number of output pixels.
         align_corners: corner rule instead of the half-pixel rule.
         scale_factor: the factor given to ``interpolate`` (sets :math:`s = 1/\\text{scale\\_factor}`).
         picks: optional input index copied by each output pixel.
@@ -66,6 +68,12 @@ def draw_pixel_map(ax: plt.Axes, in_size: int, out_size: int, *, align_corners: 
 
     Returns:
         The axes.
+
+    Examples:
+        >>> fig, ax = plt.subplots()
+        >>> draw_pixel_map(ax, 4, 2).get_title()
+        '4 → 2, align_corners=False: s = 2.000'
+        >>> plt.close(fig)
     """
     s = pixel_scale(in_size, out_size, align_corners, scale_factor)
     u = source_coordinates(in_size, out_size, align_corners, scale_factor).tolist()
@@ -112,6 +120,12 @@ def draw_conv_windows(ax: plt.Axes, n: int, kernel: int, stride: int,
 
     Returns:
         The axes.
+
+    Examples:
+        >>> fig, ax = plt.subplots()
+        >>> draw_conv_windows(ax, 8, 3, 2).get_title()
+        'n=8, k=3, s=2, p=0: 3 outputs; never read: [7]'
+        >>> plt.close(fig)
     """
     before, after = (padding, padding) if isinstance(padding, int) else padding
     total = n + before + after
@@ -160,6 +174,13 @@ def draw_kernel_centres(ax: plt.Axes, n: int, pad_before: int, *, title: Optiona
 
     Returns:
         The axes.
+
+    Examples:
+        >>> fig, ax = plt.subplots()
+        >>> ax = draw_kernel_centres(ax, 4, 1, legend=True)
+        >>> [t.get_text() for t in ax.get_legend().get_texts()]
+        ['3×3 kernel centre', '2×2 avg-pool centre']
+        >>> plt.close(fig)
     """
     o = n // 2
     for i in range(-pad_before, n + 1):

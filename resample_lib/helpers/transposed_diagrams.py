@@ -31,11 +31,34 @@ ROLE_COLOURS = ("#fde9a9", "#cfe3f3", "#f2f2f2", "#ffffff")
 
 
 def zero_inserted(x: torch.Tensor, stride: int, pad: int, extra: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """The ``(H, W)`` image ``x`` with ``stride - 1`` zeros between pixels and ``pad`` zeros around it.
+    """The image ``x`` with ``stride - 1`` zeros between pixels and ``pad`` zeros around it.
 
-    ``extra`` more zeros go at the bottom and right (the output padding). A negative
-    ``pad`` is not drawn by this helper. Returns ``(grid, role)``: the values, and the
-    role of every cell as in :data:`ROLE_NAMES`.
+    This is the grid that the zero-insertion view convolves. A negative ``pad`` is
+    not drawn by this helper.
+
+    Args:
+        x: the input image.
+        stride: the transposed convolution's stride: ``stride - 1`` zeros go between pixels.
+        pad: zeros around the grid (``kernel - 1 - padding`` for the zero-insertion view).
+        extra: more zeros at the bottom and right (the output padding).
+
+    Returns:
+        ``(grid, role)``: the values, and the role of every cell as in :data:`ROLE_NAMES`.
+
+    Shape:
+        - Input: ``x`` is ``(H, W)``.
+        - Output: both are ``((H - 1) stride + 1 + 2 pad + extra, (W - 1) stride + 1 + 2 pad + extra)``.
+
+    Examples:
+        >>> grid, role = zero_inserted(torch.tensor([[1.0, 2.0]]), stride=2, pad=1)
+        >>> grid
+        tensor([[0., 0., 0., 0., 0.],
+                [0., 1., 0., 2., 0.],
+                [0., 0., 0., 0., 0.]])
+        >>> role
+        tensor([[2, 2, 2, 2, 2],
+                [2, 0, 1, 0, 2],
+                [2, 2, 2, 2, 2]])
     """
     if x.dim() != 2 or pad < 0 or extra < 0:
         raise ValueError(f"expected a 2-D x and pad, extra >= 0; got shape {tuple(x.shape)}, pad={pad}, extra={extra}")
@@ -62,6 +85,13 @@ def draw_cells(ax, values: torch.Tensor, title: str, *, role: torch.Tensor | Non
         fmt: how to write each number.
         hide_zeros: leave cells whose value is zero blank (for sparse stamps).
         fontsize: size of the numbers.
+
+    Examples:
+        >>> fig, ax = plt.subplots()
+        >>> draw_cells(ax, torch.tensor([[1.0, 0.0]]), "x", hide_zeros=True)
+        >>> [t.get_text() for t in ax.texts], ax.get_title()
+        (['1'], 'x')
+        >>> plt.close(fig)
     """
     v = values.detach().cpu().float()
     role = torch.zeros(v.shape, dtype=torch.long) if role is None else role
@@ -80,11 +110,23 @@ def draw_cells(ax, values: torch.Tensor, title: str, *, role: torch.Tensor | Non
 
 
 def role_legend(fig, roles: Sequence[int] = (0, 1, 2), **kwargs) -> None:
-    """A figure legend naming the cell colours used by :func:`draw_cells`."""
+    """Add a figure legend naming the cell colours used by :func:`draw_cells`.
+
+    Args:
+        fig: the matplotlib figure.
+        roles: the roles to name, as indices into :data:`ROLE_NAMES`.
+        **kwargs: passed to ``fig.legend`` (default: one row below the panels, 8 pt).
+
+    Examples:
+        >>> fig = plt.figure(layout="constrained")
+        >>> role_legend(fig, (0, 1))
+        >>> [t.get_text() for t in fig.legends[0].get_texts()]
+        ['input pixel', 'inserted zero']
+        >>> plt.close(fig)
+    """
     handles = [Rectangle((0, 0), 1, 1, fc=ROLE_COLOURS[r], ec="0.55") for r in roles]
     fig.legend(handles, [ROLE_NAMES[r] for r in roles], **{"loc": "outside lower center", "ncols": len(roles),
                                                           "fontsize": 8, **kwargs})
-
 
 
 def scatter_stamps(x: torch.Tensor, weight: torch.Tensor, stride: int,
@@ -102,7 +144,8 @@ def scatter_stamps(x: torch.Tensor, weight: torch.Tensor, stride: int,
     Args:
         x: input of shape ``(H, W)``.
         weight: kernel of shape ``(kH, kW)``.
-        stride, padding: as in :func:`~resample_lib.functional.conv_transpose.conv_transpose2d` (ints).
+        stride: the stride, an int, as in :func:`~resample_lib.functional.conv_transpose.conv_transpose2d`.
+        padding: the padding, an int, as in :func:`~resample_lib.functional.conv_transpose.conv_transpose2d`.
 
     Returns:
         A list of ``(i, j, stamp, footprint)``; ``stamp`` and ``footprint`` have the output's shape.
@@ -141,20 +184,20 @@ def stamp_animation(x: torch.Tensor, weight: torch.Tensor, stride: int, padding:
     overlap count, how many stamps have landed on each output pixel. Frame 0 is
     the empty output, frame ``t`` holds the first ``t`` stamps of
     :func:`scatter_stamps`, and the last frame is the whole transposed convolution.
+    The frame's caption says which stamp was added: ``y[rows, cols] += x[i, j]·w``,
+    with the rows and columns cropped to the output when ``padding`` cuts a stamp.
 
     Args:
         x: input of shape ``(H, W)``, small (every value is written in its cell).
         weight: kernel of shape ``(kH, kW)``.
-        stride, padding: as in :func:`~resample_lib.functional.conv_transpose.conv_transpose2d` (ints).
+        stride: the stride, an int, as in :func:`~resample_lib.functional.conv_transpose.conv_transpose2d`.
+        padding: the padding, an int, as in :func:`~resample_lib.functional.conv_transpose.conv_transpose2d`.
         figsize: figure size in inches.
 
     Returns:
         ``(anim, outputs)``: the ``FuncAnimation`` (show it with
         :func:`resample_lib.helpers.viz.animation_html`) and the list of running outputs,
         one per frame, so a page can check the last one against torch.
-
-    The frame's caption says which stamp was added: ``y[rows, cols] += x[i, j]·w``,
-    with the rows and columns cropped to the output when ``padding`` cuts a stamp.
     """
     stamps = scatter_stamps(x, weight, stride, padding)
     outputs, counts = [torch.zeros_like(stamps[0][2])], [torch.zeros_like(stamps[0][3])]

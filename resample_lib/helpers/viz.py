@@ -17,16 +17,16 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.patches import Rectangle
 
+#: Colour map of signed maps (diverging, symmetric about zero) and of magnitudes.
 SIGNED_CMAP = "PuOr"
 MAGNITUDE_CMAP = "cividis"
-
 
 #: Widest figure, in CSS pixels, that the book's text column shows without scaling it down.
 MAX_WIDTH_PX = 720
 #: Figure dots per inch: one figure pixel is one CSS pixel on the page (the PNG stores twice as many).
 DPI = 100
+_GAP, _CBAR, _TITLE_LINE = 14, 46, 15  # CSS pixels: gap between panels, colour bar with labels, one title line
 
 
 def use_style() -> None:
@@ -60,7 +60,21 @@ def use_style() -> None:
 
 
 def to_image(t: torch.Tensor) -> np.ndarray:
-    """``(1, C, H, W)``, ``(C, H, W)`` or ``(H, W)`` tensor -> ``(H, W)`` or ``(H, W, 3)`` array."""
+    """A single image tensor as the array ``imshow`` draws: gray as ``(H, W)``, colour as ``(H, W, 3)``.
+
+    Colour values are clipped to [0, 1]; gray values are kept as they are.
+
+    Args:
+        t: one image, with or without its batch and channel axes (1 or 3 channels).
+
+    Shape:
+        - Input: ``(1, C, H, W)``, ``(C, H, W)`` or ``(H, W)``, with ``C`` 1 or 3.
+        - Output: ``(H, W)`` for one channel, ``(H, W, 3)`` for three.
+
+    Examples:
+        >>> to_image(torch.zeros(1, 3, 4, 5)).shape, to_image(torch.zeros(1, 1, 4, 5)).shape
+        ((4, 5, 3), (4, 5))
+    """
     t = t.detach().to("cpu", torch.float32)
     while t.dim() > 3:
         if t.shape[0] != 1:
@@ -80,11 +94,24 @@ def display_zoom(height: int, width: int, ncols: int = 1, *, colorbar: bool = Fa
                  max_width: int = MAX_WIDTH_PX) -> tuple[int, int]:
     """How to draw ``ncols`` images of ``height x width`` pixels side by side without display aliasing.
 
-    Returns ``(zoom, shrink)``: draw each image pixel as ``zoom x zoom`` screen
-    pixels after shrinking the image by the integer factor ``shrink`` with an
-    antialiased filter (``shrink == 1``: the image is shown whole, pixel for
-    pixel or larger). The zoom is the largest integer for which the row fits in
-    ``max_width`` CSS pixels.
+    The zoom is the largest integer for which the row of ``ncols`` panels (each
+    with a gap, and a colour bar if asked) fits in ``max_width`` CSS pixels; when
+    not even a zoom of 1 fits, the image is shrunk instead by the smallest integer
+    factor that fits. Only the width limits the row: a figure grows as tall as it
+    needs, so ``height`` does not change the result.
+
+    Args:
+        height: image height in pixels.
+        width: image width in pixels.
+        ncols: number of panels side by side.
+        colorbar: each panel has its own colour bar.
+        max_width: width of the row, in CSS pixels.
+
+    Returns:
+        ``(zoom, shrink)``: draw each image pixel as ``zoom x zoom`` screen pixels
+        after shrinking the image by the integer factor ``shrink`` with an
+        antialiased filter (``shrink == 1``: the image is shown whole, pixel for
+        pixel or larger; ``zoom == 1`` whenever ``shrink > 1``).
 
     Examples:
         >>> display_zoom(32, 32, ncols=4)
@@ -99,11 +126,23 @@ def display_zoom(height: int, width: int, ncols: int = 1, *, colorbar: bool = Fa
     return 1, math.ceil(width / room)
 
 
-_GAP, _CBAR, _TITLE_LINE = 14, 46, 15  # CSS pixels: gap between panels, colour bar with labels, one title line
-
-
 def shrink_for_display(image: torch.Tensor, factor: int) -> torch.Tensor:
-    """Shrink ``(..., H, W)`` by an integer ``factor`` with an antialiased (area) filter, for display only."""
+    """Shrink an image by an integer ``factor`` with an antialiased (area) filter, for display only.
+
+    Args:
+        image: the image; ``factor == 1`` returns it unchanged.
+        factor: the integer shrink factor, e.g. the ``shrink`` of :func:`display_zoom`.
+
+    Shape:
+        - Input: ``(H, W)``, ``(C, H, W)`` or ``(N, C, H, W)``.
+        - Output: ``(N, C, max(1, H // factor), max(1, W // factor))``, batch and channel axes added
+          where missing (unless ``factor == 1``).
+
+    Examples:
+        >>> shrink_for_display(torch.arange(16.0).view(4, 4), 2)
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
     if factor == 1:
         return image
     from resample_lib.functional.interpolation import interpolate  # from scratch, like everything the book draws
@@ -121,9 +160,29 @@ def pixel_axes(shapes: Sequence[tuple[int, int]], ncols: int, zoom: int, *, titl
 
     Every panel gets a slot as large as the largest image at ``zoom``; a smaller
     image is drawn at the largest integer zoom that fits its slot, so all zooms are
-    integers and no image is resampled by the display. Returns ``(fig, axes, caxes)``,
-    ``caxes`` holding a colour-bar axis per panel (or ``None``s); with
-    ``shared_colorbar`` it holds one axis, right of the grid, for all panels.
+    integers and no image is resampled by the display.
+
+    Args:
+        shapes: ``(height, width)`` in pixels of the image each panel will show, in reading order.
+        ncols: panels per row (at most ``len(shapes)``).
+        zoom: screen pixels per image pixel for the largest image, e.g. from :func:`display_zoom`.
+        titles_lines: lines of title text to leave room for above each panel.
+        colorbar: add a colour-bar axis right of each panel.
+        shared_colorbar: add one colour-bar axis, right of the grid, for all panels.
+        suptitle: figure title, if any.
+
+    Returns:
+        ``(fig, axes, caxes)``: the figure, one axis per shape (axis lines off), and
+        the colour-bar axes: one per panel (``None`` each without ``colorbar``), or,
+        with ``shared_colorbar``, a list holding the single shared one.
+
+    Examples:
+        >>> fig, axes, caxes = pixel_axes([(8, 8), (4, 4)], ncols=2, zoom=10)
+        >>> len(axes), caxes
+        (2, [None, None])
+        >>> round(axes[1].get_position().width * fig.get_figwidth() * DPI)  # 4 pixels at zoom 20
+        80
+        >>> plt.close(fig)
     """
     n = len(shapes)
     ncols = min(ncols, n)
@@ -159,15 +218,33 @@ def pixel_axes(shapes: Sequence[tuple[int, int]], ncols: int, zoom: int, *, titl
 def show_images(images: Sequence[torch.Tensor], titles: Sequence[str] | None = None, *,
                 ncols: int | None = None, cmap: str = "gray", vmin: float | None = 0.0,
                 vmax: float | None = 1.0, colorbar: bool = False, suptitle: str | None = None,
-                size: float | None = None, zoom: int | None = None):
+                zoom: int | None = None):
     """Images side by side, each pixel drawn as an integer number of screen pixels, with title and shape.
 
     The zoom is chosen by :func:`display_zoom` so that the row fits the page
     (``ncols`` panels, at most four by default); an image too large to fit whole
     is shrunk by an integer factor with an antialiased filter, and its title says
-    so. ``zoom`` forces a zoom; ``size`` is accepted for compatibility and ignored.
+    so.
 
-    Returns the matplotlib figure.
+    Args:
+        images: the images, each as accepted by :func:`to_image` (gray or colour).
+        titles: one title per image (the shape is added below it); default: the shapes only.
+        ncols: panels per row (default: all images, at most four).
+        cmap: colour map of gray images.
+        vmin: value at the low end of the colour map (``None``: the image's minimum).
+        vmax: value at the high end of the colour map (``None``: the image's maximum).
+        colorbar: a colour bar beside each gray image.
+        suptitle: figure title, if any.
+        zoom: force this zoom instead of the one :func:`display_zoom` picks.
+
+    Returns:
+        The matplotlib figure.
+
+    Examples:
+        >>> fig = show_images([torch.rand(1, 1, 16, 16), torch.rand(1, 3, 8, 8)], ["gray", "colour"])
+        >>> [ax.get_title() for ax in fig.axes]
+        ['gray\\n16×16', 'colour\\n8×8']
+        >>> plt.close(fig)
     """
     titles = list(titles) if titles is not None else [""] * len(images)
     if len(titles) != len(images):
@@ -197,15 +274,36 @@ def show_images(images: Sequence[torch.Tensor], titles: Sequence[str] | None = N
 
 
 def feature_grid(maps: torch.Tensor, names: Sequence[str] | None = None, *, shared: bool = True,
-                 ncols: int | None = None, suptitle: str | None = None, size: float | None = None,
+                 ncols: int | None = None, suptitle: str | None = None,
                  signed: bool = True, label: str = "response", zoom: int | None = None):
-    """Feature maps ``(C, H, W)`` (or ``(1, C, H, W)``) on one grid with colour bars, at an integer zoom.
+    """Feature maps on one grid with colour bars, each pixel drawn at an integer zoom.
 
     With ``shared=True`` every map uses one colour scale and one colour bar, so
     magnitudes compare across maps; otherwise each map gets its own scale and bar.
     Signed maps use a diverging map centred on zero. Maps too large for the page
     are shrunk by an integer factor with an area filter, and their titles say so.
-    ``size`` is accepted for compatibility and ignored.
+
+    Args:
+        maps: the feature maps, one panel per channel.
+        names: one title per channel (default: ``"channel i"``).
+        shared: one colour scale and one colour bar for all maps.
+        ncols: panels per row (default: all channels, at most four).
+        suptitle: figure title, if any.
+        signed: diverging colour map symmetric about zero (otherwise a magnitude map).
+        label: label of the shared colour bar.
+        zoom: force this zoom instead of the one :func:`display_zoom` picks.
+
+    Shape:
+        - Input: ``(C, H, W)`` or ``(1, C, H, W)``.
+
+    Returns:
+        The matplotlib figure.
+
+    Examples:
+        >>> fig = feature_grid(torch.randn(1, 3, 8, 8), ["a", "b", "c"])
+        >>> [ax.get_title() for ax in fig.axes[:3]], fig.axes[3].get_ylabel()
+        (['a', 'b', 'c'], 'response')
+        >>> plt.close(fig)
     """
     m = maps.detach().to("cpu", torch.float32)
     if m.dim() == 4 and m.shape[0] == 1:
@@ -237,67 +335,6 @@ def feature_grid(maps: torch.Tensor, names: Sequence[str] | None = None, *, shar
     if shared:
         fig.colorbar(im, cax=caxes[0], label=label)
     return fig
-
-
-def compare_crops(images: Sequence[torch.Tensor], titles: Sequence[str], box: tuple[float, float, float, float],
-                  *, cmap: str = "gray", vmin: float | None = 0.0, vmax: float | None = 1.0,
-                  suptitle: str | None = None, size: float | None = None):
-    """Full images on top, the same crop of each below, every pixel drawn at an integer zoom.
-
-    ``box = (top, left, height, width)`` is given as *fractions* of the image, so
-    one box picks the same region in images of different sizes. A full image too
-    large for the page is shrunk by an integer factor with an area filter (its
-    title says so); the crops are never shrunk. ``size`` is accepted for
-    compatibility and ignored.
-    """
-    arrays = [to_image(img) for img in images]
-    n = len(arrays)
-    h = max(a.shape[0] for a in arrays)
-    w = max(a.shape[1] for a in arrays)
-    _, shrink = display_zoom(h, w, n)
-    fulls, crops, labels, boxes = [], [], [], []
-    for img, arr, title in zip(images, arrays, titles):
-        ih, iw = arr.shape[:2]
-        top, left = int(round(box[0] * ih)), int(round(box[1] * iw))
-        ch, cw = max(1, int(round(box[2] * ih))), max(1, int(round(box[3] * iw)))
-        crops.append(arr[top : top + ch, left : left + cw])
-        full = to_image(shrink_for_display(torch.as_tensor(img), shrink)) if shrink > 1 else arr
-        fulls.append(full)
-        labels.append(f"{title}\n{ih}×{iw}" + (f" (shown ↓{shrink})" if shrink > 1 else ""))
-        boxes.append((top / shrink, left / shrink, ch / shrink, cw / shrink))
-    shapes = [f.shape[:2] for f in fulls] + [c.shape[:2] for c in crops]
-    zoom, _ = display_zoom(max(s[0] for s in shapes), max(s[1] for s in shapes), n)
-    fig, axes, _ = pixel_axes(shapes, n, zoom, titles_lines=2, suptitle=suptitle)
-    for k, (full, crop, label, (top, left, ch, cw)) in enumerate(zip(fulls, crops, labels, boxes)):
-        axes[k].imshow(full, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-        axes[k].add_patch(Rectangle((left - 0.5, top - 0.5), cw, ch, fill=False, ec="#ffb000", lw=1.5))
-        axes[k].set_title(label)
-        axes[n + k].imshow(crop, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-        axes[n + k].set_title(f"crop {crop.shape[0]}×{crop.shape[1]}")
-    return fig
-
-
-def heatmap(matrix: torch.Tensor, title: str, *, xlabel: str = "", ylabel: str = "", signed: bool = False,
-            ax=None, colorbar: bool = True, annotate: bool = False, fmt: str = "{:.2f}"):
-    """A matrix as an image with a colour bar (e.g. a resampling weight matrix or a kernel)."""
-    m = matrix.detach().to("cpu", torch.float32).numpy()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(3.2, 3.0), layout="constrained")
-    if signed:
-        lim = float(np.abs(m).max()) or 1.0
-        im = ax.imshow(m, cmap=SIGNED_CMAP, vmin=-lim, vmax=lim, interpolation="nearest")
-    else:
-        im = ax.imshow(m, cmap=MAGNITUDE_CMAP, interpolation="nearest")
-    if annotate:
-        for (i, j), v in np.ndenumerate(m):
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7, color="k",
-                    bbox=dict(boxstyle="round,pad=0.1", fc="w", ec="none", alpha=0.6))
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if colorbar:
-        ax.figure.colorbar(im, ax=ax, shrink=0.8)
-    return ax
 
 
 _PLAYER_ICONS = {

@@ -22,11 +22,21 @@ __all__ = ["Case", "Verdict", "check"]
 
 @dataclass(frozen=True)
 class Case:
-    """One call: keyword arguments for the student's function and the reference."""
+    """One call: keyword arguments for the student's function and the reference.
+
+    Attributes:
+        kwargs: the arguments, by name.
+    """
 
     kwargs: Mapping[str, Any]
 
     def describe(self) -> str:
+        """The arguments as a failure message shows them, tensors by shape and dtype.
+
+        Examples:
+            >>> Case({"x": torch.zeros(2, 3), "stride": 2}).describe()
+            'x=<tensor shape (2, 3), float32>, stride=2'
+        """
         parts = []
         for k, v in self.kwargs.items():
             if isinstance(v, torch.Tensor):
@@ -38,7 +48,14 @@ class Case:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a checker found: ``passed``, the number of cases tried, and the first failure (or ``None``)."""
+    """What a checker found; true when every case passed.
+
+    Attributes:
+        name: what was checked.
+        passed: every case agreed with the reference.
+        cases: the number of cases in the check.
+        failure: the first failing case and what went wrong, or ``None``.
+    """
 
     name: str
     passed: bool
@@ -50,6 +67,7 @@ class Verdict:
 
 
 def _compare(got: Any, expected: Any, atol: float, rtol: float) -> Optional[str]:
+    """What is wrong with ``got`` (a tensor or a tuple of them), or ``None`` if it matches ``expected``."""
     if isinstance(expected, tuple):
         if not isinstance(got, tuple) or len(got) != len(expected):
             return f"expected a tuple of {len(expected)} tensors, got {type(got).__name__}"
@@ -83,9 +101,14 @@ def check(name: str, student: Callable[..., Any], reference: Callable[..., Any],
         student: the function the student wrote.
         reference: torch's operation with the same keyword arguments.
         cases: the calls to try.
-        atol, rtol: float tolerance (integer outputs must match exactly).
+        atol: absolute tolerance of float outputs (integer outputs must match exactly).
+        rtol: relative tolerance of float outputs.
         verbose: print the verdict.
         against: what the reference is, for the message (``"torch"``, ``"OpenCV"``, ...).
+
+    Returns:
+        The :class:`Verdict`; a student's exception or ``NotImplementedError`` is a
+        failure, never raised.
 
     Examples:
         >>> v = check("double", lambda x: 2 * x, lambda x: x + x, [Case({"x": torch.ones(2)})])

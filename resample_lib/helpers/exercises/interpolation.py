@@ -26,7 +26,21 @@ __all__ = ["check_resize_1d", "resize_1d_cases", "resize_1d_reference"]
 
 
 def resize_1d_reference(x: torch.Tensor, size: int, align_corners: bool) -> torch.Tensor:
-    """torch's answer: ``F.interpolate(x, size=size, mode="linear", align_corners=align_corners)``."""
+    """torch's answer: ``F.interpolate(x, size=size, mode="linear", align_corners=align_corners)``.
+
+    Args:
+        x: the signals.
+        size: number of output samples.
+        align_corners: corner rule instead of the half-pixel rule.
+
+    Shape:
+        - Input: ``(N, C, L)``.
+        - Output: ``(N, C, size)``.
+
+    Examples:
+        >>> resize_1d_reference(torch.tensor([[[0.0, 1.0]]]), 4, False)
+        tensor([[[0.0000, 0.2500, 0.7500, 1.0000]]])
+    """
     return F.interpolate(x, size=size, mode="linear", align_corners=align_corners)
 
 
@@ -36,6 +50,13 @@ def resize_1d_cases(count: int = 40, seed: int = 0) -> list[Case]:
     Args:
         count: number of cases in all (at least the 10 edge cases).
         seed: seed of the random sizes and values.
+
+    Returns:
+        The cases, each holding ``x`` of shape ``(N, C, L)``, ``size`` and ``align_corners``.
+
+    Examples:
+        >>> [(c.kwargs["x"].shape[-1], c.kwargs["size"], c.kwargs["align_corners"]) for c in resize_1d_cases()[:2]]
+        [(1, 1, False), (1, 1, True)]
     """
     gen = torch.Generator().manual_seed(seed)
     edge = [(1, 1), (1, 6), (6, 1), (7, 7), (2, 9)]  # (L, size): L = 1, size = 1, size = L, a big factor
@@ -56,8 +77,15 @@ def check_resize_1d(student: Callable[..., torch.Tensor], *, count: int = 40, se
                     verbose: bool = True) -> Verdict:
     """Check ``student(x, size, align_corners)`` against ``F.interpolate(..., mode="linear")``.
 
-    Prints ``PASS`` or ``FAIL`` with the first failing case (it never raises) and
-    returns the :class:`~resample_lib.helpers.exercises.Verdict`.
+    Args:
+        student: the student's ``my_resize_1d(x, size, align_corners)``.
+        count: number of cases, as in :func:`resize_1d_cases`.
+        seed: seed of the cases.
+        verbose: print the verdict.
+
+    Returns:
+        The :class:`~resample_lib.helpers.exercises.Verdict`; prints ``PASS`` or
+        ``FAIL`` with the first failing case, and never raises.
 
     Examples:
         >>> v = check_resize_1d(resize_1d_reference)

@@ -54,6 +54,18 @@ def blur_down2_cases(n: int = 30, seed: int = 0) -> list[Case]:
     The first cases are the edge cases: the smallest image (2x2), a constant
     image (the kernel must keep the mean), a ramp (it must not shift), a
     non-square image and a non-contiguous input.
+
+    Args:
+        n: number of cases in all.
+        seed: seed of the random inputs.
+
+    Returns:
+        The cases, each holding one input ``x``.
+
+    Examples:
+        >>> cases = blur_down2_cases(6)
+        >>> [tuple(c.kwargs["x"].shape) for c in cases[:2]]
+        [(1, 1, 2, 2), (1, 3, 8, 8)]
     """
     g = torch.Generator().manual_seed(seed)
     xs = [
@@ -73,6 +85,13 @@ def blur_down2_cases(n: int = 30, seed: int = 0) -> list[Case]:
 
 def check_blur_down2(student: Callable[[Tensor], Tensor], *, verbose: bool = True) -> Verdict:
     """Check a student's ``blur_down2(x)`` against torch on :func:`blur_down2_cases`; print the verdict.
+
+    Args:
+        student: the student's ``blur_down2``.
+        verbose: print the verdict.
+
+    Returns:
+        The :class:`~resample_lib.helpers.exercises.Verdict`; never raises on a wrong answer.
 
     Examples:
         >>> v = check_blur_down2(blur_down2_reference)

@@ -41,6 +41,18 @@ def max_pool_cases(n_random: int = 30, seed: int = 0) -> list[Case]:
     Each case holds ``x`` (float32, ``(N, C, H, W)``, distinct values) and the
     integers ``kernel_size``, ``stride`` and ``padding`` (``0 <= padding <=
     kernel_size // 2``, as torch requires).
+
+    Args:
+        n_random: number of random cases after the 6 fixed ones.
+        seed: seed of the inputs and of the random cases' sizes.
+
+    Returns:
+        The cases.
+
+    Examples:
+        >>> cases = max_pool_cases(2)
+        >>> len(cases), tuple(cases[0].kwargs["x"].shape), cases[0].kwargs["kernel_size"]
+        (8, (1, 1, 4, 4), 2)
     """
     g = torch.Generator().manual_seed(seed)
     fixed = [
@@ -65,6 +77,7 @@ def max_pool_cases(n_random: int = 30, seed: int = 0) -> list[Case]:
 
 
 def _reference(x: torch.Tensor, kernel_size: int, stride: int, padding: int):
+    """torch's answer: ``F.max_pool2d(x, kernel_size, stride, padding, return_indices=True)``."""
     return F.max_pool2d(x, kernel_size, stride, padding, return_indices=True)
 
 
@@ -72,8 +85,17 @@ def check_max_pool2d_with_indices(student: Callable[..., tuple[torch.Tensor, tor
                                   n_random: int = 30, seed: int = 0, verbose: bool = True) -> Verdict:
     """Compare ``student(x, kernel_size, stride, padding)`` with ``F.max_pool2d(..., return_indices=True)``.
 
-    Values must agree to float tolerance and indices exactly. Prints ``PASS`` or
-    the first failing case, and returns the :class:`~resample_lib.helpers.exercises.Verdict`.
+    Values must agree to float tolerance and indices exactly.
+
+    Args:
+        student: the student's ``my_max_pool2d_with_indices``, returning ``(values, indices)``.
+        n_random: number of random cases, as in :func:`max_pool_cases`.
+        seed: seed of the cases.
+        verbose: print the verdict.
+
+    Returns:
+        The :class:`~resample_lib.helpers.exercises.Verdict`; prints ``PASS`` or the
+        first failing case, and never raises.
 
     Examples:
         >>> from resample_lib import max_pool2d

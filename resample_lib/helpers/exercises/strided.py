@@ -28,12 +28,29 @@ __all__ = ["reference_strided_conv2d", "strided_conv2d_cases", "check_strided_co
 
 def reference_strided_conv2d(x: torch.Tensor, weight: torch.Tensor, stride: int,
                              pad: tuple[int, int, int, int]) -> torch.Tensor:
-    """torch's answer: ``F.conv2d(F.pad(x, pad), weight, stride=stride)``."""
+    r"""torch's answer: ``F.conv2d(F.pad(x, pad), weight, stride=stride)``.
+
+    Args:
+        x: the input batch.
+        weight: the kernels.
+        stride: the stride (both axes).
+        pad: zeros ``(left, right, top, bottom)``, as in :func:`torch.nn.functional.pad`.
+
+    Shape:
+        - Input: ``x`` is ``(N, C_in, H, W)``, ``weight`` is ``(C_out, C_in, kH, kW)``.
+        - Output: ``(N, C_out, H_out, W_out)``, :math:`H_\text{out} = \lfloor (H + t + b - k_H)/s \rfloor + 1`.
+
+    Examples:
+        >>> reference_strided_conv2d(torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3), 2, (0, 1, 0, 1))
+        tensor([[[[9., 6.],
+                  [6., 4.]]]])
+    """
     return F.conv2d(F.pad(x, pad), weight, stride=stride)
 
 
 def _case(gen: torch.Generator, n: int, c_in: int, c_out: int, h: int, w: int, kh: int, kw: int,
           stride: int, pad: tuple[int, int, int, int]) -> Case:
+    """One case with random ``x`` ``(n, c_in, h, w)`` and ``weight`` ``(c_out, c_in, kh, kw)`` drawn from ``gen``."""
     x = torch.randn(n, c_in, h, w, generator=gen)
     weight = torch.randn(c_out, c_in, kh, kw, generator=gen)
     return Case({"x": x, "weight": weight, "stride": stride, "pad": pad})
@@ -45,6 +62,17 @@ def strided_conv2d_cases(n_random: int = 24, seed: int = 0) -> list[Case]:
     Every case has ``x`` of shape ``(N, C_in, H, W)``, ``weight`` of shape
     ``(C_out, C_in, kH, kW)``, an int ``stride`` and ``pad = (left, right, top, bottom)``,
     with the padded input at least as large as the kernel.
+
+    Args:
+        n_random: number of random cases after the 12 fixed ones.
+        seed: seed of every case's values and of the random cases' sizes.
+
+    Returns:
+        The cases.
+
+    Examples:
+        >>> len(strided_conv2d_cases()), strided_conv2d_cases()[0].kwargs["pad"]
+        (36, (0, 1, 0, 1))
     """
     gen = torch.Generator().manual_seed(seed)
     fixed = [  # n, c_in, c_out, h, w, kh, kw, stride, pad
@@ -76,8 +104,14 @@ def strided_conv2d_cases(n_random: int = 24, seed: int = 0) -> list[Case]:
 def check_strided_conv2d(student: Callable[..., torch.Tensor], *, verbose: bool = True) -> Verdict:
     """Compare ``student(x, weight, stride, pad)`` with ``F.conv2d(F.pad(x, pad), weight, stride=stride)``.
 
-    Prints ``PASS`` with the number of cases, or ``FAIL`` with the first case
-    that differs (its arguments, and the shapes or values that disagree); never raises.
+    Args:
+        student: the student's ``my_strided_conv2d``.
+        verbose: print the verdict.
+
+    Returns:
+        The :class:`~resample_lib.helpers.exercises.Verdict`; prints ``PASS`` with the
+        number of cases, or ``FAIL`` with the first case that differs (its arguments,
+        and the shapes or values that disagree), and never raises.
 
     Examples:
         >>> v = check_strided_conv2d(reference_strided_conv2d)

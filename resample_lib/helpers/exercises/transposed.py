@@ -27,6 +27,7 @@ __all__ = ["conv_transpose2d_cases", "check_conv_transpose2d"]
 
 def _reference(x: torch.Tensor, weight: torch.Tensor, stride: int, padding: int,
                output_padding: int) -> torch.Tensor:
+    """torch's answer, ``F.conv_transpose2d``, with the exercise's argument names."""
     return F.conv_transpose2d(x, weight, stride=stride, padding=padding, output_padding=output_padding)
 
 
@@ -37,6 +38,18 @@ def conv_transpose2d_cases(n: int = 40, seed: int = 0) -> list[Case]:
     side, a kernel of 1 to 4 taps per side (not always square), a stride of 1 to 3, a padding of 0 to 4
     (also larger than the kernel, which crops into the stamps) and an output padding below the stride; a
     draw whose output would be empty is skipped. Values are float64.
+
+    Args:
+        n: number of cases in all (at least the 4 easy ones).
+        seed: seed of the sizes and values.
+
+    Returns:
+        The cases, each holding ``x``, ``weight``, ``stride``, ``padding`` and ``output_padding``.
+
+    Examples:
+        >>> cases = conv_transpose2d_cases(6)
+        >>> len(cases), tuple(cases[3].kwargs["weight"].shape)
+        (6, (3, 2, 4, 4))
     """
     rng = random.Random(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -65,7 +78,16 @@ def check_conv_transpose2d(student: Callable[..., torch.Tensor], *, n: int = 40,
                            verbose: bool = True) -> Verdict:
     """Check ``student(x, weight, stride, padding, output_padding)`` against ``F.conv_transpose2d``.
 
-    Prints ``PASS`` or ``FAIL`` with the first failing case and returns the :class:`Verdict`; never raises.
+    Prints ``PASS`` or ``FAIL`` with the first failing case; never raises.
+
+    Args:
+        student: the student's ``my_conv_transpose2d``.
+        n: how many cases :func:`conv_transpose2d_cases` draws.
+        seed: its seed.
+        verbose: whether to print.
+
+    Returns:
+        The :class:`Verdict`, true when every case agrees with torch.
 
     Examples:
         >>> v = check_conv_transpose2d(lambda x, weight, stride, padding, output_padding: F.conv_transpose2d(
