@@ -43,7 +43,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from resample_lib.nn.denoising_unet import SweepConfig, make_sweep_data, train_sweep_run  # noqa: E402
+from resample_lib.helpers.unet_sweep import SweepConfig, make_sweep_data, train_sweep_run  # noqa: E402
 
 DDIM_UP, DDIM_DOWN = "nearest+conv (DDIM)", "pad+conv s2 (DDIM)"
 UPS = [DDIM_UP, "bilinear+conv", "transposed k4s2", "pixel shuffle (ICNR)"]

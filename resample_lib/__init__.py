@@ -25,7 +25,7 @@ from resample_lib.analysis.spectral import (
     radial_profile,
     spectrum_frequencies,
 )
-from resample_lib.functional.blur_pool import BlurPool2d, binomial_filter, binomial_filter2d, blur_pool2d
+from resample_lib.functional.blur_pool import binomial_filter, binomial_filter2d, blur_pool2d
 from resample_lib.functional.conv_transpose import (
     conv2d_matrix,
     conv_transpose2d,
@@ -64,19 +64,22 @@ from resample_lib.helpers.device import get_device, manual_seed
 from resample_lib.helpers.filter_bank import feature_maps, filter_bank
 from resample_lib.helpers.images import PHOTOS, checkerboard, disk, impulse, photo, ramp, zone_plate
 from resample_lib.helpers.metrics import psnr
-from resample_lib.nn.blocks import (
+from resample_lib.nn.blur_pool import BlurPool2d
+from resample_lib.nn.downsampling_blocks import (
     DOWNSAMPLERS,
-    UPSAMPLERS,
-    BilinearUpsample,
     BlurPoolDownsample,
     Downsample,
     MaxPoolDownsample,
-    PixelShuffleUpsample,
     PixelUnshuffleDownsample,
     StridedConvDownsample,
+)
+from resample_lib.nn.small_unet import SmallUNet, count_macs, count_parameters, trace_shapes
+from resample_lib.nn.upsampling_blocks import (
+    UPSAMPLERS,
+    BilinearUpsample,
+    PixelShuffleUpsample,
     TransposedUpsample,
     Upsample,
 )
-from resample_lib.nn.small_unet import SmallUNet, count_macs, count_parameters, trace_shapes
 
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
-"""resample_lib.nn.blocks and resample_lib.nn.small_unet: DDIM's resampling blocks, the alternatives, the small U-Net.
+"""resample_lib.nn.resampling_block, upsampling_blocks, downsampling_blocks and small_unet: DDIM's resampling
+blocks, the alternatives, their shared base class, the small U-Net.
 
 DDIM's ``Upsample`` / ``Downsample`` are checked against the composition of torch
 ops that DDIM's ``models/diffusion.py`` performs, written out here with the
@@ -14,19 +15,21 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from resample_lib.nn.blocks import (
-    DOWNSAMPLERS,
-    UPSAMPLERS,
-    BlurPoolDownsample,
-    Downsample,
-    PixelShuffleUpsample,
-    Upsample,
-    icnr_,
-    reset_parameters_,
-)
+from resample_lib.functional.shuffle import icnr_
+from resample_lib.nn.blur_pool import BlurPool2d
+from resample_lib.nn.downsampling_blocks import DOWNSAMPLERS, BlurPoolDownsample, Downsample
+from resample_lib.nn.resampling_block import ResamplingBlock, reset_parameters_
 from resample_lib.nn.small_unet import SmallUNet, count_macs, count_parameters, trace_shapes
+from resample_lib.nn.upsampling_blocks import UPSAMPLERS, PixelShuffleUpsample, Upsample
 
 SIZES = [(4, 4), (6, 8), (5, 7), (9, 3), (1, 1), (2, 5)]  # even and odd
+DTYPES = [torch.float32, torch.float64]
+DTYPE_IDS = ["float32", "float64"]
+CASES = [(size, dtype, seed) for size in SIZES for dtype in DTYPES for seed in range(3)]
+BY_CASE = pytest.mark.parametrize(
+    "size,dtype,seed", CASES, ids=[f"{h}x{w}-{str(d)[6:]}-seed{s}" for (h, w), d, s in CASES]
+)
+BLOCKS = {**UPSAMPLERS, **DOWNSAMPLERS}
 
 
 def _gen(seed: int) -> torch.Generator:
@@ -36,8 +39,8 @@ def _gen(seed: int) -> torch.Generator:
 # --------------------------------------------------------------------------- #
 # DDIM's blocks
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("block", [Upsample, Downsample])
-@pytest.mark.parametrize("channels", [1, 3, 8])
+@pytest.mark.parametrize("block", [Upsample, Downsample], ids=["Upsample", "Downsample"])
+@pytest.mark.parametrize("channels", [1, 3, 8], ids=lambda c: f"C={c}")
 def test_state_dict_matches_ddim(block, channels):
     sd = block(channels, with_conv=True).state_dict()
     assert {k: tuple(v.shape) for k, v in sd.items()} == {
@@ -54,34 +57,29 @@ def test_ddim_checkpoint_tensors_load():
         assert torch.equal(block.conv.weight, weights["conv.weight"])
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-def test_upsample_equals_interpolate_then_conv(size, dtype):
-    for seed in range(3):
-        x = torch.randn(2, 3, *size, generator=_gen(seed), dtype=dtype)
-        up = Upsample(3, with_conv=True, generator=_gen(100 + seed)).to(dtype)
-        ref = F.conv2d(F.interpolate(x, scale_factor=2.0, mode="nearest"), up.conv.weight, up.conv.bias, 1, 1)
-        torch.testing.assert_close(up(x), ref, rtol=0, atol=0)
-        plain = Upsample(3, with_conv=False)(x)
-        assert torch.equal(plain, x.repeat_interleave(2, -2).repeat_interleave(2, -1))
+@BY_CASE
+def test_upsample_equals_interpolate_then_conv(size, dtype, seed):
+    x = torch.randn(2, 3, *size, generator=_gen(seed), dtype=dtype)
+    up = Upsample(3, with_conv=True, generator=_gen(100 + seed)).to(dtype)
+    ref = F.conv2d(F.interpolate(x, scale_factor=2.0, mode="nearest"), up.conv.weight, up.conv.bias, 1, 1)
+    torch.testing.assert_close(up(x), ref, rtol=0, atol=0)
+    plain = Upsample(3, with_conv=False)(x)
+    assert torch.equal(plain, x.repeat_interleave(2, -2).repeat_interleave(2, -1))
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-def test_downsample_equals_pad_then_strided_conv(size, dtype):
-    for seed in range(3):
-        x = torch.randn(2, 3, *size, generator=_gen(seed), dtype=dtype)
-        down = Downsample(3, with_conv=True, generator=_gen(100 + seed)).to(dtype)
-        if min(size) < 2:  # padded side 2 < kernel 3: torch refuses, so must the block
-            with pytest.raises(RuntimeError):
-                down(x)
-        else:
-            ref = F.conv2d(F.pad(x, (0, 1, 0, 1)), down.conv.weight, down.conv.bias, stride=2)
-            torch.testing.assert_close(down(x), ref, rtol=0, atol=0)
-            assert down(x).shape[-2:] == (size[0] // 2, size[1] // 2)  # rounds down, like the average pool
-        if min(size) >= 2:
-            avg = Downsample(3, with_conv=False)(x)
-            torch.testing.assert_close(avg, F.avg_pool2d(x, 2, 2), rtol=0, atol=0)
+@BY_CASE
+def test_downsample_equals_pad_then_strided_conv(size, dtype, seed):
+    x = torch.randn(2, 3, *size, generator=_gen(seed), dtype=dtype)
+    down = Downsample(3, with_conv=True, generator=_gen(100 + seed)).to(dtype)
+    if min(size) < 2:  # padded side 2 < kernel 3: torch refuses, so must the block
+        with pytest.raises(RuntimeError):
+            down(x)
+        return
+    ref = F.conv2d(F.pad(x, (0, 1, 0, 1)), down.conv.weight, down.conv.bias, stride=2)
+    torch.testing.assert_close(down(x), ref, rtol=0, atol=0)
+    assert down(x).shape[-2:] == (size[0] // 2, size[1] // 2)  # rounds down, like the average pool
+    avg = Downsample(3, with_conv=False)(x)
+    torch.testing.assert_close(avg, F.avg_pool2d(x, 2, 2), rtol=0, atol=0)
 
 
 def test_ddim_odd_size_rounds_down_and_skip_fails():
@@ -92,21 +90,47 @@ def test_ddim_odd_size_rounds_down_and_skip_fails():
         assert Upsample(2, True)(down).shape[-1] == h - 1
 
 
+# --------------------------------------------------------------------------- #
+# the base class: one set of checks, each message naming the block
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("name", list(BLOCKS))
+def test_every_block_is_a_resampling_block_with_the_shared_checks(name):
+    block = BLOCKS[name](3, generator=_gen(0))
+    cls = type(block).__name__
+    assert isinstance(block, ResamplingBlock) and block.in_channels == 3
+    assert repr(block).startswith(f"{cls}(\n  3") or repr(block).startswith(f"{cls}(3")
+    with pytest.raises(ValueError, match=rf"^{cls}: expected an input of shape \(N, 3, H, W\), got \(1, 2, 4, 4\)$"):
+        block(torch.zeros(1, 2, 4, 4))
+    with pytest.raises(ValueError, match=rf"^{cls}: expected an input of shape \(N, 3, H, W\), got \(3, 4, 4\)$"):
+        block(torch.zeros(3, 4, 4))
+    with pytest.raises(ValueError, match=rf"^{cls}: in_channels must be positive, got in_channels=0$"):
+        BLOCKS[name](0)
+    with pytest.raises(TypeError, match=rf"^{cls}: in_channels must be an int, got 2.0$"):
+        BLOCKS[name](2.0)
+    with pytest.raises(TypeError, match=rf"^{cls}: generator must be a torch.Generator or None, got int$"):
+        BLOCKS[name](3, generator=0)
+
+
 def test_invalid_arguments():
-    with pytest.raises(ValueError, match="in_channels"):
-        Upsample(0, True)
-    with pytest.raises(TypeError, match="in_channels"):
-        Downsample(2.0, True)
-    with pytest.raises(ValueError, match=r"\(N, 3, H, W\)"):
-        Upsample(3, True)(torch.zeros(1, 2, 4, 4))
-    with pytest.raises(ValueError, match="even"):
+    with pytest.raises(ValueError, match="even H and W, got \\(5, 4\\)"):
         DOWNSAMPLERS["pixel unshuffle+1x1"](2)(torch.zeros(1, 2, 5, 4))
-    with pytest.raises(ValueError, match="divisible"):
-        icnr_(torch.empty(6, 2, 3, 3), 2)
-    with pytest.raises(ValueError, match="unknown upsampler"):
+    with pytest.raises(ValueError, match=r"^SmallUNet: unknown upsampler 'nearest'; expected one of \['nearest\+conv"):
         SmallUNet(up="nearest")
+    with pytest.raises(ValueError, match=r"^SmallUNet: unknown downsampler 'strided'"):
+        SmallUNet(down="strided")
+    with pytest.raises(TypeError, match=r"^SmallUNet: generator must be a torch.Generator or None, got int$"):
+        SmallUNet(generator=0)
     with pytest.raises(ValueError, match="in_channels == out_channels"):
         SmallUNet(in_channels=1, out_channels=3, residual=True)
+    with pytest.raises(ValueError, match="divisible"):
+        icnr_(torch.empty(6, 2, 3, 3), 2)
+    with pytest.raises(TypeError, match=r"^reset_parameters_: generator must be a torch.Generator or None, got int$"):
+        reset_parameters_(nn.Conv2d(1, 1, 3), 0)
+
+
+def test_a_subclass_must_say_how_it_resamples():
+    with pytest.raises(NotImplementedError, match="ResamplingBlock must implement resample"):
+        ResamplingBlock(2)(torch.zeros(1, 2, 4, 4))
 
 
 # --------------------------------------------------------------------------- #
@@ -128,14 +152,19 @@ def test_downsamplers_halve(name):
         assert y.shape == (2, 5, h // 2, w // 2)
 
 
-def test_blur_pool_is_binomial_filter_then_subsample():
-    x = torch.randn(2, 3, 8, 7, generator=_gen(0), dtype=torch.float64)
-    b = torch.tensor([1.0, 2.0, 1.0], dtype=torch.float64)
+@pytest.mark.parametrize("dtype", DTYPES, ids=DTYPE_IDS)
+@pytest.mark.parametrize("with_conv", [False, True], ids=["no conv", "with_conv"])
+def test_blur_pool_block_is_conv_then_blur_pool2d(with_conv, dtype):
+    block = BlurPoolDownsample(3, with_conv=with_conv, generator=_gen(1)).to(dtype)
+    assert isinstance(block.pool, BlurPool2d)
+    assert (block.pool.channels, block.pool.filt_size, block.pool.stride, block.pool.pad_mode) == (3, 3, 2, "reflect")
+    x = torch.randn(2, 3, 8, 7, generator=_gen(0), dtype=dtype)
+    h = F.conv2d(x, block.conv.weight, block.conv.bias, padding=1) if with_conv else x
+    b = torch.tensor([1.0, 2.0, 1.0], dtype=dtype)
     k = (torch.outer(b, b) / 16).expand(3, 1, 3, 3)
-    ref = F.conv2d(F.pad(x, (1, 1, 1, 1), mode="reflect"), k, stride=2, groups=3)
-    torch.testing.assert_close(BlurPoolDownsample(3).double()(x), ref)
-    assert BlurPoolDownsample(3).state_dict() == {}
-    assert set(BlurPoolDownsample(3, with_conv=True).state_dict()) == {"conv.weight", "conv.bias"}
+    ref = F.conv2d(F.pad(h, (1, 1, 1, 1), mode="reflect"), k, stride=2, groups=3)
+    torch.testing.assert_close(block(x), ref, rtol=0, atol=0)  # the very composition, bit for bit
+    assert set(block.state_dict()) == ({"conv.weight", "conv.bias"} if with_conv else set())
 
 
 def test_icnr_gives_nearest_upsampling_at_init():
@@ -163,7 +192,8 @@ def test_reset_parameters_follows_torch_defaults():
 # --------------------------------------------------------------------------- #
 # SmallUNet and the measuring tools
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("up,down", list(itertools.product(UPSAMPLERS, DOWNSAMPLERS)))
+@pytest.mark.parametrize("up,down", list(itertools.product(UPSAMPLERS, DOWNSAMPLERS)),
+                         ids=[f"{u} | {d}" for u, d in itertools.product(UPSAMPLERS, DOWNSAMPLERS)])
 def test_small_unet_shapes(up, down):
     net = SmallUNet(channels=(4, 8, 8), up=up, down=down, seed=0)
     x = torch.randn(2, 1, 16, 12, generator=_gen(0))
@@ -213,6 +243,7 @@ def test_count_parameters():
 @pytest.mark.parametrize(
     "cin,cout,k,stride,padding,groups,h,w",
     [(3, 5, 3, 1, 1, 1, 8, 8), (4, 6, 3, 2, 0, 2, 9, 7), (6, 6, 5, 2, 2, 6, 11, 10), (2, 3, 1, 1, 0, 1, 4, 5)],
+    ids=["3->5 k3 s1 p1 g1 8x8", "4->6 k3 s2 p0 g2 9x7", "6->6 k5 s2 p2 g6 11x10", "2->3 k1 s1 p0 g1 4x5"],
 )
 def test_count_macs_conv2d(cin, cout, k, stride, padding, groups, h, w):
     conv = nn.Conv2d(cin, cout, k, stride, padding, groups=groups)
@@ -242,7 +273,8 @@ def test_count_macs_small_unet_adds_its_convs():
     )
 
 
-@pytest.mark.parametrize("up,down", [("pixel shuffle (ICNR)", "pad+conv s2 (DDIM)"), ("transposed k4s2", "blur pool")])
+@pytest.mark.parametrize("up,down", [("pixel shuffle (ICNR)", "pad+conv s2 (DDIM)"), ("transposed k4s2", "blur pool")],
+                         ids=["pixel shuffle (ICNR) | pad+conv s2 (DDIM)", "transposed k4s2 | blur pool"])
 def test_same_seed_same_weights(up, down):
     a = SmallUNet(channels=(4, 8), up=up, down=down, seed=3).state_dict()
     b = SmallUNet(channels=(4, 8), up=up, down=down, generator=_gen(3)).state_dict()

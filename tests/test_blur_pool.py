@@ -8,7 +8,8 @@ import torch
 import torch.nn.functional as F
 from conftest import assert_matches_torch, forbid_torch_ops
 
-from resample_lib.functional.blur_pool import BlurPool2d, binomial_filter, binomial_filter2d, blur_pool2d
+from resample_lib.functional.blur_pool import binomial_filter, binomial_filter2d, blur_pool2d
+from resample_lib.nn.blur_pool import BlurPool2d
 
 PAD_MODES = {"reflect": "reflect", "replicate": "replicate", "circular": "circular", "zeros": "constant"}
 
@@ -79,20 +80,58 @@ def test_blur_pool2d_matches_conv2d_reference(case):
     assert ours.shape[-2:] == tuple(-(-n // stride) for n in hw)  # ceil(n / s), as x[::s]
 
 
-def test_module_buffer_and_forward():
+MODULE_CASES = [(3, 2, "reflect"), (4, 2, "zeros"), (5, 3, "circular"), (2, 2, "replicate"), (1, 2, "reflect")]
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("filt_size,stride,pad_mode", MODULE_CASES,
+                         ids=[f"f{f}-s{s}-{p}" for f, s, p in MODULE_CASES])
+def test_module_equals_the_function(filt_size, stride, pad_mode, dtype):
+    """The module (torch's depthwise conv2d) and the function (slices) compute one operation, to rounding."""
+    x = torch.randn(2, 4, 11, 10, dtype=dtype, generator=torch.Generator().manual_seed(filt_size))
+    pool = BlurPool2d(4, filt_size, stride, pad_mode).to(dtype)
+    assert_matches_torch(pool(x), blur_pool2d(x, filt_size, stride, pad_mode))
+    assert_matches_torch(pool(x), _reference(x, filt_size, stride, pad_mode))
+    any_channels = BlurPool2d(None, filt_size, stride, pad_mode).to(dtype)
+    assert torch.equal(any_channels(x), pool(x))
+    assert torch.equal(any_channels(x[0]), pool(x[0]))  # unbatched (C, H, W)
+
+
+def test_module_buffer():
     pool = BlurPool2d(4, filt_size=5, stride=2)
-    assert "filt" in pool.state_dict() and len(list(pool.parameters())) == 0
-    assert torch.equal(pool.filt2d, binomial_filter2d(5))
-    x = torch.randn(2, 4, 11, 10, dtype=torch.float64)
-    ref = _reference(x, 5, 2, "reflect")
+    assert pool.state_dict() == {} and len(list(pool.parameters())) == 0  # a constant, not a weight
+    assert pool.weight.shape == (4, 1, 5, 5) and BlurPool2d(filt_size=5).weight.shape == (1, 1, 5, 5)
+    assert torch.equal(pool.filt, binomial_filter(5)) and torch.equal(pool.filt2d, binomial_filter2d(5))
     pool = pool.double()
-    assert pool.filt.dtype == torch.float64
-    with forbid_torch_ops("conv", "pool"):
-        ours = pool(x)
-    assert_matches_torch(ours, ref)
-    assert_matches_torch(blur_pool2d(x, 5, 2), ours)
-    with pytest.raises(ValueError, match="expected 4 channels"):
-        pool(torch.randn(2, 3, 11, 10, dtype=torch.float64))
+    assert pool.weight.dtype == pool.filt.dtype == pool.filt2d.dtype == torch.float64
+    assert repr(pool) == "BlurPool2d(channels=4, filt_size=5, stride=2, pad_mode='reflect')"
+
+
+@pytest.mark.parametrize(
+    "kwargs,error,message",
+    [
+        (dict(channels=0), ValueError, "BlurPool2d: channels must be positive, got channels=0"),
+        (dict(channels=2.0), TypeError, "BlurPool2d: channels must be an int, got 2.0"),
+        (dict(filt_size=0), ValueError, "BlurPool2d: filt_size must be positive, got filt_size=0"),
+        (dict(stride=True), TypeError, "BlurPool2d: stride must be an int, got True"),
+        (dict(pad_mode="refl"), ValueError,
+         "BlurPool2d: pad_mode must be one of 'circular', 'reflect', 'replicate', 'zeros', got 'refl'"),
+    ],
+    ids=["channels=0", "channels=2.0", "filt_size=0", "stride=True", "pad_mode=refl"],
+)
+def test_module_rejects_bad_arguments(kwargs, error, message):
+    with pytest.raises(error) as info:
+        BlurPool2d(**kwargs)
+    assert str(info.value) == message
+
+
+def test_module_rejects_bad_inputs():
+    with pytest.raises(ValueError, match=r"^BlurPool2d: expected 4 channels, got input of shape \(2, 3, 11, 10\)$"):
+        BlurPool2d(4)(torch.randn(2, 3, 11, 10))
+    with pytest.raises(ValueError, match="BlurPool2d.*filt_size=9"):  # reflect padding of 4 on a 4-wide input
+        BlurPool2d(filt_size=9)(torch.randn(1, 2, 6, 4))
+    with pytest.raises(TypeError, match="BlurPool2d"):
+        BlurPool2d()(torch.zeros(1, 2, 6, 4, dtype=torch.int64))
 
 
 @pytest.mark.parametrize(

@@ -1,33 +1,40 @@
-"""resample_lib.helpers.denoising_experiment: data, seeded training, evaluation, the deterministic memory count.
+"""The controlled U-Net experiment: resample_lib.helpers.unet_sweep (data, seeded training, measurements),
+resample_lib.helpers.paired_statistics (the verdicts) and the sweep script end to end.
 
 Everything here runs on tiny data (a few 16x16 patches, a few steps), in seconds.
 """
-from __future__ import annotations
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
-from torch import nn
+from scipy import stats
 
-from resample_lib.helpers.denoising_experiment import (
-    DataSpec,
-    TrainConfig,
-    add_noise,
-    evaluate,
-    make_denoising_data,
-    patch_bank,
-    run_experiments,
-    single_thread,
-    train_denoiser,
-    training_memory,
-)
+from resample_lib.helpers import unet_sweep
+from resample_lib.helpers.images import photo
 from resample_lib.helpers.metrics import psnr
+from resample_lib.helpers.paired_statistics import classify_difference, paired_interval
+from resample_lib.helpers.unet_sweep import (
+    SweepConfig,
+    add_noise,
+    make_sweep_data,
+    patch_bank,
+    shift_consistency,
+    single_thread,
+    train_sweep_run,
+    validation_psnr,
+)
 
-TINY = DataSpec(train_per_image=8, val_per_image=4, size=16)
+ROOT = Path(__file__).resolve().parents[1]
+TINY = SweepConfig(channels=(4, 4, 4), steps=6, val_every=2, batch=2)
 
 
 @pytest.fixture(scope="module")
 def tiny_data():
-    return make_denoising_data(TINY)
+    return make_sweep_data(train_per_image=4, val_per_image=2, size=16)
 
 
 # --------------------------------------------------------------------------- #
@@ -42,21 +49,21 @@ def test_patch_bank_shape_range_and_seed():
 
 
 def test_patch_bank_patches_come_from_the_photo():
-    from resample_lib.helpers.images import photo
-
     image = photo("coins", gray=True)[0, 0]
     for p in patch_bank(["coins"], per_image=4, size=8, seed=0)[:, 0]:
         windows = image.unfold(0, 8, 1).unfold(1, 8, 1)  # every 8x8 window of the photo
         assert (windows == p).flatten(-2).all(-1).any()
 
 
-def test_patch_bank_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="names"):
-        patch_bank(["lena"], 2)
-    with pytest.raises(ValueError, match="per_image"):
-        patch_bank(["camera"], 0)
-    with pytest.raises(ValueError, match="does not fit"):
-        patch_bank(["camera"], 1, size=4096)
+@pytest.mark.parametrize("args,error,message", [
+    ((["lena"], 2), ValueError, r"^patch_bank: names must be a non-empty list of"),
+    ((["camera"], 0), ValueError, r"^patch_bank: per_image must be positive, got per_image=0$"),
+    ((["camera"], 2.0), TypeError, r"^patch_bank: per_image must be an int, got 2.0$"),
+    ((["camera"], 1, 4096), ValueError, r"^patch_bank: size 4096 does not fit in the 512x512 photo 'camera'$"),
+], ids=["names=lena", "per_image=0", "per_image=2.0", "size=4096"])
+def test_patch_bank_rejects_bad_arguments(args, error, message):
+    with pytest.raises(error, match=message):
+        patch_bank(*args)
 
 
 def test_add_noise_is_seeded_and_has_the_right_level():
@@ -65,56 +72,21 @@ def test_add_noise_is_seeded_and_has_the_right_level():
     assert torch.equal(a, add_noise(x, 0.1, torch.Generator().manual_seed(0)))
     assert abs(float((a - x).std()) - 0.1) < 0.005
     assert torch.equal(add_noise(x, 0.0, torch.Generator()), x)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^add_noise: generator must be a torch.Generator, got int$"):
         add_noise(x, 0.1, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^add_noise: sigma must be non-negative, got -1.0$"):
         add_noise(x, -1.0, torch.Generator())
 
 
-def test_make_denoising_data(tiny_data):
-    assert tiny_data.train.shape == (32, 1, 16, 16)
-    assert tiny_data.val_clean.shape == tiny_data.val_noisy.shape == (8, 1, 16, 16)
-    assert torch.equal(make_denoising_data(TINY).val_noisy, tiny_data.val_noisy)
-    # the noisy validation input scores what sigma = 0.1 predicts, 20 dB, give or take
-    assert 19.0 < psnr(tiny_data.val_noisy, tiny_data.val_clean) < 21.0
-
-
-# --------------------------------------------------------------------------- #
-# training
-# --------------------------------------------------------------------------- #
-def test_evaluate_identity_scores_the_clamped_input(tiny_data):
-    score = evaluate(nn.Identity(), tiny_data.val_noisy, tiny_data.val_clean, batch=3)
-    assert score == psnr(tiny_data.val_noisy.clamp(0, 1), tiny_data.val_clean)
-
-
-@pytest.mark.parametrize("channels_last", [True, False])
-def test_same_seed_same_result_whatever_the_thread_count(tiny_data, channels_last):
-    config = TrainConfig(up="transposed k4s2", down="conv s2 p1", seed=1, channels=(4, 8), steps=4,
-                         channels_last=channels_last)
-    previous = torch.get_num_threads()
-    try:
-        torch.set_num_threads(2)
-        a = train_denoiser(config, tiny_data)
-        assert torch.get_num_threads() == 2  # restored
-        torch.set_num_threads(1)
-        b = train_denoiser(config, tiny_data)
-    finally:
-        torch.set_num_threads(previous)
-    assert a.psnr == b.psnr and a.losses == b.losses and len(a.losses) == 4
-    assert a.state_dict.keys() == b.state_dict.keys()
-    assert all(torch.equal(a.state_dict[k], b.state_dict[k]) for k in a.state_dict)
-    c = train_denoiser(TrainConfig(up="transposed k4s2", down="conv s2 p1", seed=2, channels=(4, 8), steps=4,
-                                   channels_last=channels_last), tiny_data)
-    assert c.losses != a.losses
-
-
-def test_training_lowers_the_loss_and_the_model_round_trips(tiny_data):
-    r = train_denoiser(TrainConfig(seed=0, channels=(4, 8), steps=30, lr=5e-3), tiny_data)
-    assert sum(r.losses[-5:]) < sum(r.losses[:5])
-    net = r.model()
-    assert not net.training
-    # rebuilt in the default memory format: equal up to the order of float additions
-    assert evaluate(net, tiny_data.val_noisy, tiny_data.val_clean) == pytest.approx(r.psnr, abs=1e-3)
+def test_make_sweep_data(tiny_data):
+    assert tiny_data.train.shape == (5 * 4, 1, 16, 16)
+    assert tiny_data.val_clean.shape == (3 * 2, 1, 16, 16) and set(tiny_data.val_noisy) == {0.05, 0.1, 0.2}
+    assert tiny_data.shift_noisy.shape == tiny_data.shift_clean.shape == (3 * 2, 1, 16, 24)
+    again = make_sweep_data(train_per_image=4, val_per_image=2, size=16)
+    assert all(torch.equal(again.val_noisy[s], tiny_data.val_noisy[s]) for s in tiny_data.val_noisy)
+    # each noisy validation input scores about what its sigma predicts, -20 log10(sigma) dB
+    for s, noisy in tiny_data.val_noisy.items():
+        assert abs(psnr(noisy, tiny_data.val_clean) + 20 * torch.log10(torch.tensor(s)).item()) < 1.5
 
 
 def test_single_thread_restores():
@@ -126,56 +98,114 @@ def test_single_thread_restores():
     assert torch.get_num_threads() == previous
 
 
-def test_run_experiments_in_workers_equals_in_process():
-    configs = [TrainConfig(up=u, seed=s, channels=(4, 8), steps=3)
-               for u in ("nearest+conv (DDIM)", "pixel shuffle (ICNR)") for s in (0, 1)]
-    here = run_experiments(configs, TINY, workers=1, progress=False)
-    there = run_experiments(configs, TINY, workers=2, progress=False)
-    assert [r.config for r in there] == configs
-    assert [r.psnr for r in here] == [r.psnr for r in there]
-    assert [r.losses for r in here] == [r.losses for r in there]
-    with pytest.raises(ValueError, match="workers"):
-        run_experiments(configs, TINY, workers=0)
+# --------------------------------------------------------------------------- #
+# measurements and training
+# --------------------------------------------------------------------------- #
+def test_validation_psnr_of_the_noisy_input(tiny_data):
+    per_patch = {}
+    scores = validation_psnr(lambda x, s: x, tiny_data, batch=4, per_patch=per_patch)
+    for s, (p, se) in scores.items():
+        assert p == pytest.approx(psnr(tiny_data.val_noisy[s].clamp(0, 1), tiny_data.val_clean), abs=1e-4)
+        assert se > 0 and per_patch[s].dtype == torch.float64 and per_patch[s].shape == (6,)
+
+
+def test_shift_consistency_of_an_identity_is_infinite(tiny_data):
+    ident = lambda x, s: x  # noqa: E731 - an exactly shift-equivariant "denoiser"
+    assert all(v == float("inf") for v in shift_consistency(ident, tiny_data).values())
+    blocky = lambda x, s: torch.nn.functional.avg_pool2d(x, 2).repeat_interleave(2, -1).repeat_interleave(2, -2)  # noqa: E731
+    res = shift_consistency(blocky, tiny_data)
+    assert res[1] < 60 and res[2] == float("inf")
+
+
+def test_run_is_deterministic_and_stop_after_reproduces_the_curve(tiny_data):
+    full = train_sweep_run(TINY, tiny_data)
+    again = train_sweep_run(TINY, tiny_data)
+    short = train_sweep_run(TINY, tiny_data, stop_after=4)
+    assert full["curve"] == again["curve"]
+    assert short["curve"] == full["curve"][:3]
+    assert short["steps"] == 4 and full["steps"] == 6
+    assert full["params"] == sum(p.numel() for p in full["net"].parameters())
+
+
+def test_same_result_whatever_the_thread_count(tiny_data):
+    config = SweepConfig(up="transposed k4s2", down="conv s2 p1", seed=1, channels=(4, 4, 4), steps=3, batch=2)
+    previous = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        a = train_sweep_run(config, tiny_data)
+        assert torch.get_num_threads() == 2  # restored
+        torch.set_num_threads(1)
+        b = train_sweep_run(config, tiny_data)
+    finally:
+        torch.set_num_threads(previous)
+    sa, sb = a["net"].state_dict(), b["net"].state_dict()
+    assert a["curve"] == b["curve"] and all(torch.equal(sa[k], sb[k]) for k in sa)
+
+
+def test_the_chapter_finds_everything_it_uses_under_one_name():
+    for name in ("SweepConfig", "DenoisingUNet", "make_sweep_data", "train_sweep_run", "paired_interval",
+                 "classify_difference"):
+        assert name in unet_sweep.__all__ and hasattr(unet_sweep, name)
 
 
 # --------------------------------------------------------------------------- #
-# memory
+# paired statistics
 # --------------------------------------------------------------------------- #
-def test_training_memory_equals_a_hand_count():
-    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1, bias=False), nn.SiLU(), nn.Conv2d(2, 1, 1))
-    m = training_memory(model, (2, 1, 4, 4))
-    # conv1 saves its input x (2*1*16), SiLU its input (2*2*16), conv2 its input (2*2*16),
-    # the loss the output (2*1*16) and the target (2*1*16): 224 float32 values
-    assert m.saved_for_backward == 224 * 4
-    n_params = 18 + 2 + 1
-    assert (m.parameters, m.gradients, m.optimizer_state) == (n_params * 4, n_params * 4, 2 * n_params * 4)
-    assert m.total == 224 * 4 + 4 * n_params * 4
-    assert training_memory(model, (2, 1, 4, 4), optimizer="sgd").optimizer_state == 0
+@pytest.mark.parametrize("n", [2, 5, 10, 30], ids=lambda n: f"n={n}")
+def test_paired_interval_matches_scipy(n):
+    g = torch.Generator().manual_seed(n)
+    d = (torch.randn(n, generator=g, dtype=torch.float64) * 0.3 + 0.1).tolist()
+    mean, lo, hi = paired_interval(d)
+    ci = stats.ttest_1samp(d, 0.0).confidence_interval(0.95)
+    assert mean == pytest.approx(sum(d) / n)
+    assert (lo, hi) == pytest.approx((ci.low, ci.high), rel=1e-9)
 
 
-def test_training_memory_counts_a_shared_storage_once():
-    class Twice(nn.Module):  # the same activation is saved by two multiplications
-        def __init__(self):
-            super().__init__()
-            self.w = nn.Parameter(torch.ones(1))
-
-        def forward(self, x):
-            h = torch.exp(x * self.w)  # exp saves its result h
-            return h * self.w + h * self.w  # both products save h (and w) again
-
-    m = training_memory(Twice(), (1, 10))
-    # x (saved by x * w), h once, the output and the target: 40 values; w is a parameter
-    assert m.saved_for_backward == 40 * 4
+def test_paired_interval_errors():
+    with pytest.raises(ValueError, match=r"^paired_interval: need at least two paired differences, got 1$"):
+        paired_interval([0.1])
+    with pytest.raises(ValueError, match=r"^paired_interval: level must lie in \(0, 1\), got 1.5$"):
+        paired_interval([0.1, 0.2], level=1.5)
 
 
-def test_training_memory_is_deterministic_and_scales_with_batch():
-    from resample_lib.nn.small_unet import SmallUNet
+@pytest.mark.parametrize("low,high,expected", [
+    (0.11, 0.5, "better"), (-0.5, -0.11, "worse"), (-0.09, 0.09, "equivalent"),
+    (0.01, 0.2, "higher, not resolved against the threshold"), (-0.2, -0.01, "lower, not resolved against the threshold"),
+    (-0.2, 0.2, "unresolved"), (-0.05, 0.15, "unresolved"),
+], ids=lambda v: f"{v:+g}" if isinstance(v, float) else v)
+def test_classify_difference(low, high, expected):
+    assert classify_difference(low, high, 0.1) == expected
 
-    net = SmallUNet(channels=(4, 8), seed=0)
-    a = training_memory(net, (2, 1, 16, 16))
-    assert a == training_memory(net, (2, 1, 16, 16))
-    b = training_memory(net, (4, 1, 16, 16))
-    assert b.saved_for_backward == 2 * a.saved_for_backward
-    assert b.parameters == a.parameters
-    with pytest.raises(ValueError):
-        training_memory(net, (2, 1, 16, 16), optimizer="lbfgs")
+
+def test_classify_difference_errors():
+    with pytest.raises(ValueError, match=r"^classify_difference: need low <= high, got \[0.2, 0.1\]$"):
+        classify_difference(0.2, 0.1, 0.1)
+    with pytest.raises(ValueError, match=r"^classify_difference: threshold must be positive, got 0.0$"):
+        classify_difference(0.0, 0.1, 0.0)
+
+
+# --------------------------------------------------------------------------- #
+# the sweep script
+# --------------------------------------------------------------------------- #
+def test_sweep_script_tiny_end_to_end(tmp_path):
+    out = tmp_path / "sweep"
+    cmd = [sys.executable, str(ROOT / "experiments" / "unet_sweep.py"), "--tiny", "--out", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300)
+    with (out / "unet_sweep.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 4
+    assert {"up", "down", "seed", "val_psnr_db", "params", "steps"} <= set(rows[0])
+    assert sorted((r["up"], int(r["seed"])) for r in rows) == sorted(
+        (u, s) for u in ("nearest+conv (DDIM)", "bilinear+conv") for s in (0, 1))
+    with (out / "unet_sweep_patch_mse.csv").open() as f:
+        patch_rows = list(csv.DictReader(f))
+    assert len(patch_rows) == 4 * 3  # every run, every validation noise level
+    assert all(len(r["mse"].split()) == 3 * 2 for r in patch_rows)  # 3 photos x 2 patches each
+    meta = json.loads((out / "unet_sweep.json").read_text())
+    assert meta["torch"] == torch.__version__ and meta["sessions"][0]["runs"] == 4
+    # a second call finds every row done and runs nothing
+    subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300)
+    meta = json.loads((out / "unet_sweep.json").read_text())
+    assert meta["sessions"][-1]["runs"] == 0
+    with (out / "unet_sweep.csv").open() as f:
+        assert len(list(csv.DictReader(f))) == 4

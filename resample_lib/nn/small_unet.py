@@ -3,14 +3,14 @@ r"""A small U-Net whose up- and downsamplers are swappable, and tools to measure
 :class:`SmallUNet` keeps DDIM's layout in miniature: at every resolution a
 residual block, a downsampler between resolutions, an upsampler on the way back,
 and skip connections joined by *concatenation*. The resamplers are picked by
-name from :data:`resample_lib.nn.blocks.UPSAMPLERS` and
-:data:`resample_lib.nn.blocks.DOWNSAMPLERS`, so an experiment can change nothing
-else.
+name from :data:`resample_lib.nn.upsampling_blocks.UPSAMPLERS` and
+:data:`resample_lib.nn.downsampling_blocks.DOWNSAMPLERS`, so an experiment can
+change nothing else.
 
 With ``len(channels) = L`` resolutions the input is downsampled :math:`L-1`
 times, so :math:`H` and :math:`W` must be divisible by :math:`2^{L-1}`: every
 map that is downsampled must have even sides for ``up(down(n)) == n`` to hold and
-the concatenation to work (see :mod:`resample_lib.nn.blocks` for why odd sides fail
+the concatenation to work (see :mod:`resample_lib.nn.downsampling_blocks` for why odd sides fail
 with every downsampler, DDIM's included). :func:`trace_shapes` shows the sizes
 level by level and names the level where they stop matching.
 """
@@ -22,7 +22,9 @@ from typing import Optional, Union
 import torch
 from torch import Tensor, nn
 
-from resample_lib.nn.blocks import DOWNSAMPLERS, UPSAMPLERS, reset_parameters_
+from resample_lib.nn.downsampling_blocks import DOWNSAMPLERS
+from resample_lib.nn.resampling_block import check_generator, lookup_block, reset_parameters_
+from resample_lib.nn.upsampling_blocks import UPSAMPLERS
 
 __all__ = ["ResBlock", "SmallUNet", "count_parameters", "count_macs", "trace_shapes"]
 
@@ -101,8 +103,8 @@ class SmallUNet(nn.Module):
         in_channels: channels of the input image.
         out_channels: channels of the output image.
         channels: channels per resolution; its length is the number of levels :math:`L \ge 1`.
-        up: name of an upsampler in :data:`~resample_lib.nn.blocks.UPSAMPLERS`.
-        down: name of a downsampler in :data:`~resample_lib.nn.blocks.DOWNSAMPLERS`.
+        up: name of an upsampler in :data:`~resample_lib.nn.upsampling_blocks.UPSAMPLERS`.
+        down: name of a downsampler in :data:`~resample_lib.nn.downsampling_blocks.DOWNSAMPLERS`.
         residual: add the input to the output, so the network predicts the residual
             (needs ``in_channels == out_channels``).
         norm_groups: GroupNorm groups in the ResBlocks; 0 (default) for none, the fastest on a CPU.
@@ -138,20 +140,17 @@ class SmallUNet(nn.Module):
         for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"SmallUNet: {name} must be a positive int, got {value!r}")
-        if up not in UPSAMPLERS:
-            raise ValueError(f"SmallUNet: unknown upsampler {up!r}; expected one of {list(UPSAMPLERS)}")
-        if down not in DOWNSAMPLERS:
-            raise ValueError(f"SmallUNet: unknown downsampler {down!r}; expected one of {list(DOWNSAMPLERS)}")
+        make_up = lookup_block(UPSAMPLERS, up, "upsampler", "SmallUNet")
+        make_down = lookup_block(DOWNSAMPLERS, down, "downsampler", "SmallUNet")
         if residual and in_channels != out_channels:
             raise ValueError(
                 f"SmallUNet: residual=True needs in_channels == out_channels, got {in_channels} and {out_channels}"
             )
         if seed is not None and generator is not None:
             raise ValueError("SmallUNet: give seed or generator, not both")
+        check_generator(generator, "SmallUNet")
         if seed is not None:
             generator = torch.Generator().manual_seed(seed)
-        elif generator is not None and not isinstance(generator, torch.Generator):
-            raise TypeError(f"SmallUNet: generator must be a torch.Generator or None, got {type(generator).__name__}")
 
         self.channels, self.up_name, self.down_name = channels, up, down
         self.residual = bool(residual)
@@ -166,8 +165,8 @@ class SmallUNet(nn.Module):
         self.encoders = nn.ModuleList(
             ResBlock(channels[max(i - 1, 0)], channels[i], norm_groups, g) for i in range(L)
         )
-        self.downs = nn.ModuleList(DOWNSAMPLERS[down](channels[i], generator=g) for i in range(L - 1))
-        self.ups = nn.ModuleList(UPSAMPLERS[up](channels[i + 1], generator=g) for i in range(L - 1))
+        self.downs = nn.ModuleList(make_down(channels[i], generator=g) for i in range(L - 1))
+        self.ups = nn.ModuleList(make_up(channels[i + 1], generator=g) for i in range(L - 1))
         self.decoders = nn.ModuleList(
             ResBlock(channels[i + 1] + channels[i], channels[i], norm_groups, g) for i in range(L - 1)
         )
@@ -251,7 +250,7 @@ def count_macs(model: nn.Module, input_shape: Sequence[int]) -> int:
     Not counted: bias additions, normalisations, activations, additions and
     concatenations, interpolation, pooling, pixel (un)shuffle and fixed filters
     applied with ``torch.nn.functional`` (such as the blur of
-    :class:`~resample_lib.nn.blocks.BlurPoolDownsample`). Zero-padding is counted as
+    :class:`~resample_lib.nn.downsampling_blocks.BlurPoolDownsample`). Zero-padding is counted as
     if the padded zeros were real inputs, as a convolution kernel computes it.
 
     Args:
