@@ -35,24 +35,19 @@ convention of Zhang's reference ``antialiased_cnns.BlurPool`` with
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 import torch
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 from resample_lib.functional._validate import (
     check_choice, check_floating, check_int, check_non_empty, check_rank, check_tensor,
 )
 
-__all__ = ["binomial_filter", "binomial_filter2d", "blur_pool2d", "BlurPool2d"]
+__all__ = ["binomial_filter", "binomial_filter2d", "blur_pool2d"]
 
 # Our name -> F.pad's mode.
 PAD_MODES = {"reflect": "reflect", "replicate": "replicate", "circular": "circular", "zeros": "constant"}
-
-
-def _check_positive_int(value: object, name: str, op: str) -> int:
-    return check_int(value, name, op, minimum=1)
 
 
 def binomial_filter(size: int, dtype: torch.dtype = torch.float32, device=None) -> Tensor:
