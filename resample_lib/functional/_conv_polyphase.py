@@ -30,13 +30,29 @@ Pair = tuple[int, int]
 def _polyphase(x: torch.Tensor, pads: tuple[int, int, int, int], stride: Pair, grid: Pair) -> torch.Tensor:
     """The components ``P[r_h, r_w, c, n, a, b] = x_pad[n, c, s_h a + r_h, s_w b + r_w]`` on a ``grid`` of (rows, cols).
 
-    ``x_pad`` is ``x`` with ``pads = (top, bottom, left, right)`` zeros; the grid may be larger (more zeros).
+    ``x_pad`` is ``x`` with ``pads = (top, bottom, left, right)`` zeros; the grid may be larger (more zeros). Each
+    component is one strided copy of ``x``; only its zero border is filled, not the whole buffer.
     """
     N, C, H, W = x.shape
-    (sh, sw), (top, _, left, _) = stride, pads
-    z = x.new_zeros(C, N, grid[0] * sh, grid[1] * sw)  # the padded image, channels first
-    z[:, :, top:top + H, left:left + W] = x.transpose(0, 1)
-    return z.view(C, N, grid[0], sh, grid[1], sw).permute(3, 5, 0, 1, 2, 4).contiguous()
+    (sh, sw), (top, _, left, _), (Hc, Wc) = stride, pads, grid
+    P = x.new_empty(sh, sw, C, N, Hc, Wc)
+    xt = x.transpose(0, 1)
+    for rh in range(sh):
+        a0, a1 = _inside(top, rh, sh, H, Hc)
+        for rw in range(sw):
+            b0, b1 = _inside(left, rw, sw, W, Wc)
+            part = P[rh, rw]
+            part[..., :a0, :].zero_(), part[..., a1:, :].zero_()
+            part[..., a0:a1, :b0].zero_(), part[..., a0:a1, b1:].zero_()
+            if a1 > a0 and b1 > b0:
+                part[..., a0:a1, b0:b1] = xt[..., sh * a0 + rh - top::sh, sw * b0 + rw - left::sw][..., :a1 - a0, :b1 - b0]
+    return P
+
+
+def _inside(pad: int, r: int, s: int, n: int, grid: int) -> tuple[int, int]:
+    """The grid indices ``a`` in ``[a0, a1)`` whose padded position ``s a + r`` falls on the input (``pad`` before it)."""
+    a0 = max(0, -(-(pad - r) // s))
+    return min(a0, grid), max(min(grid, -(-(n + pad - r) // s)), min(a0, grid))
 
 
 def _taps(kernel: Pair, stride: Pair, dilation: Pair, width: int) -> list[tuple[int, int, int, int, int]]:
@@ -61,8 +77,9 @@ def conv2d_polyphase(x: torch.Tensor, weight: torch.Tensor, bias: Optional[torch
     w = weight.view(G, Co // G, Cig, KH, KW)
     out = x.new_empty(G, Co // G, N * Hc * Wc)  # [M:] is never an output: left as it is
     if Cig >= 16:  # wide enough products: accumulate tap by tap, reading the slices in place
-        for i, (kh, kw, rh, rw, off) in enumerate(taps):
-            out[..., :M].baddbmm_(w[..., kh, kw], P[rh, rw, ..., off:off + M], beta=min(i, 1))
+        for g in range(G):  # 2-D products write into the strided slice in place (baddbmm_ would copy it)
+            for i, (kh, kw, rh, rw, off) in enumerate(taps):
+                out[g, :, :M].addmm_(w[g, :, :, kh, kw], P[rh, rw, g, :, off:off + M], beta=min(i, 1))
     else:  # thin products: gather the slices into one column matrix, then one product
         cols = torch.cat([P[rh, rw, ..., off:off + M] for _, _, rh, rw, off in taps], 1)
         out[..., :M] = torch.matmul(w.permute(0, 1, 3, 4, 2).reshape(G, Co // G, -1), cols)
