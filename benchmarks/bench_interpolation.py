@@ -6,6 +6,8 @@ downsampled /4, and a (8, 64, 64, 64) feature map upsampled x2. ``linear`` and
 (3-D: (N, C*H, W); 5-D: a cube). Ours and torch's runs are interleaved and each
 time is the median of several repeats. Prints a table, the geometric mean of
 the ratios ours / torch, and whether the target (geomean <= 2, no case above 4) is met.
+The last column times ``interpolate_reference`` (one dense matrix product per
+axis, the version the book shows), as a ratio to torch too: what the fast paths buy.
 
 Run: ``OMP_NUM_THREADS=1 python benchmarks/bench_interpolation.py [--repeats 7]``
 """
@@ -19,7 +21,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from resample_lib.functional.interpolation import interpolate
+from resample_lib.functional.interpolation import interpolate, interpolate_reference
 
 # The target: geometric mean of ours / torch at most MAX_GEOMEAN, and no case above MAX_RATIO.
 MAX_GEOMEAN, MAX_RATIO = 2.0, 4.0
@@ -78,17 +80,21 @@ def main() -> None:
         kw = dict(scale_factor=factor, mode=mode, antialias=aa)
         ours = lambda: interpolate(x, **kw)  # noqa: E731
         ref = lambda: F.interpolate(x, **kw)  # noqa: E731
-        ours(), ref()  # warm up
-        t_ours, t_ref = [], []
+        reference = lambda: interpolate_reference(x, **kw)  # noqa: E731
+        ours(), ref(), reference()  # warm up
+        t_ours, t_ref, t_reference = [], [], []
         for _ in range(args.repeats):
             t_ours.append(time_once(ours))
             t_ref.append(time_once(ref))
-        m_ours, m_ref = statistics.median(t_ours), statistics.median(t_ref)
-        rows.append((label, shape, factor, m_ours, m_ref, m_ours / m_ref))
+            t_reference.append(time_once(reference))
+        m_ours, m_ref, m_reference = map(statistics.median, (t_ours, t_ref, t_reference))
+        rows.append((label, shape, factor, m_ours, m_ref, m_reference / m_ref, m_ours / m_ref))
 
-    print(f"{'mode':<14} {'shape':<22} {'factor':>6} {'ours ms':>9} {'torch ms':>9} {'ratio':>6}")
-    for label, shape, factor, m_ours, m_ref, ratio in rows:
-        print(f"{label:<14} {str(shape):<22} {factor:>6g} {1e3 * m_ours:>9.2f} {1e3 * m_ref:>9.2f} {ratio:>6.2f}")
+    print(f"{'mode':<14} {'shape':<22} {'factor':>6} {'ours ms':>9} {'torch ms':>9} {'ratio':>6}"
+          f" {'reference ratio':>16}")
+    for label, shape, factor, m_ours, m_ref, reference_ratio, ratio in rows:
+        print(f"{label:<14} {str(shape):<22} {factor:>6g} {1e3 * m_ours:>9.2f} {1e3 * m_ref:>9.2f} {ratio:>6.2f}"
+              f" {reference_ratio:>16.2f}")
     ratios = [r[-1] for r in rows]
     geomean = math.exp(sum(map(math.log, ratios)) / len(ratios))
     worst = rows[ratios.index(max(ratios))]

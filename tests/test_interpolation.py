@@ -1,8 +1,14 @@
 """``resample_lib.functional.interpolation`` against ``torch.nn.functional.interpolate``.
 
-Every comparison computes torch's result first, then ours inside
-``forbid_torch_ops("resize")``, so ours cannot delegate to torch's resizing or
-pooling kernels.
+Three implementations are compared: torch's kernels, ``interpolate_reference``
+(one resampling matrix per axis, the version the book shows) and ``interpolate``
+(the same taps applied by the private fast paths ``_interpolation_plan``,
+``_interpolation_lattice`` and ``_interpolation_uint8``). Both of ours are
+checked against torch on hundreds of small random configurations, and the fast
+one against the reference on larger ones, built to reach every fast path (named
+cases check that each path is taken). Every comparison computes torch's result
+first, then ours inside ``forbid_torch_ops("resize")``, so ours cannot delegate
+to torch's resizing or pooling kernels.
 """
 from __future__ import annotations
 
@@ -13,10 +19,12 @@ import torch
 import torch.nn.functional as F
 from conftest import assert_matches_torch, forbid_torch_ops
 
+from resample_lib.functional import _interpolation_lattice, _interpolation_plan
 from resample_lib.functional.interpolation import (
     MODES,
     interpolate,
     interpolate_output_size,
+    interpolate_reference,
     pixel_scale,
     resample_matrix,
     resample_taps,
@@ -60,8 +68,21 @@ def _random_case(rng: random.Random) -> dict:
             "kwargs": kw, "seed": rng.randrange(2**31)}
 
 
+def _case_id(case: dict) -> str:
+    """A test id that says what the case resizes: mode, rank, size or factor, options, dtype and layout."""
+    kw = case["kwargs"]
+    what = f"size={kw['size']}" if "size" in kw else f"scale={kw['scale_factor']}"
+    options = (("align", kw.get("align_corners")), ("aa", kw.get("antialias") and kw["mode"] != "lanczos"),
+               ("recompute", kw.get("recompute_scale_factor")))
+    flags = [name for name, on in options if on]
+    dtype = str(case.get("dtype", torch.float64)).replace("torch.", "")
+    return "-".join([kw["mode"], "in=" + "x".join(map(str, case["shape"][2:])), what.replace(" ", ""), *flags,
+                     dtype, case.get("layout", "contiguous")])
+
+
 _RNG = random.Random(20240611)
 RANDOM_CASES = [_random_case(_RNG) for _ in range(N_RANDOM)]
+RANDOM_IDS = [f"{i:03d}-{_case_id(c)}" for i, c in enumerate(RANDOM_CASES)]
 
 # Corner cases named for what they check.
 CORNER_CASES = {
@@ -103,23 +124,29 @@ def _make_input(case: dict) -> torch.Tensor:
     return x
 
 
-def _check_against_torch(case: dict) -> None:
+def _check_against_torch(case: dict, fn=interpolate) -> None:
     x = _make_input(case)
     ref = F.interpolate(x, **case["kwargs"])
     with forbid_torch_ops("resize"):
-        ours = interpolate(x, **case["kwargs"])
+        ours = fn(x, **case["kwargs"])
     assert_matches_torch(ours, ref)
 
 
-@pytest.mark.parametrize("i", range(N_RANDOM))
+@pytest.mark.parametrize("i", range(N_RANDOM), ids=RANDOM_IDS)
 def test_random_configuration_matches_torch(i: int) -> None:
     _check_against_torch(RANDOM_CASES[i])
 
 
+@pytest.mark.parametrize("i", range(N_RANDOM), ids=RANDOM_IDS)
+def test_reference_random_configuration_matches_torch(i: int) -> None:
+    _check_against_torch(RANDOM_CASES[i], interpolate_reference)
+
+
 @pytest.mark.parametrize("name", sorted(CORNER_CASES))
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-def test_corner_case_matches_torch(name: str, dtype: torch.dtype) -> None:
-    _check_against_torch({**CORNER_CASES[name], "dtype": dtype})
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("fn", [interpolate, interpolate_reference], ids=["fast", "reference"])
+def test_corner_case_matches_torch(name: str, dtype: torch.dtype, fn) -> None:
+    _check_against_torch({**CORNER_CASES[name], "dtype": dtype}, fn)
 
 
 def test_random_cases_cover_every_option() -> None:
@@ -144,14 +171,16 @@ INT_CASES = [
 ]
 
 
-@pytest.mark.parametrize("mode,dtype,size", INT_CASES)
-def test_integer_nearest_matches_torch(mode: str, dtype: torch.dtype, size: tuple[int, int, int]) -> None:
+@pytest.mark.parametrize("mode,dtype,size", INT_CASES,
+                         ids=[f"{m}-size={'x'.join(map(str, s))}" for m, _, s in INT_CASES])
+@pytest.mark.parametrize("fn", [interpolate, interpolate_reference], ids=["fast", "reference"])
+def test_integer_nearest_matches_torch(mode: str, dtype: torch.dtype, size: tuple[int, int, int], fn) -> None:
     gen = torch.Generator().manual_seed(1)
     for rank in (3, 4, 5):
         x = torch.randint(0, 200, (2, 2, *(5, 6, 4)[:rank - 2]), generator=gen).to(dtype)
         ref = F.interpolate(x, size=size[:rank - 2], mode=mode)
         with forbid_torch_ops("resize"):
-            ours = interpolate(x, size=size[:rank - 2], mode=mode)
+            ours = fn(x, size=size[:rank - 2], mode=mode)
         assert ours.dtype == dtype
         assert torch.equal(ours, ref)
 
@@ -165,15 +194,25 @@ UINT8_CASES = [
 ]
 
 
-@pytest.mark.parametrize("mode,antialias,align_corners,kwargs", UINT8_CASES)
+def _kwargs_id(kw: dict) -> str:
+    return "-".join(f"{k}={v}".replace(" ", "") for k, v in kw.items())
+
+
+UINT8_IDS = [f"{m}-{'aa-' if aa else ''}{'align-' if ac else ''}{_kwargs_id(kw)}" for m, aa, ac, kw in UINT8_CASES]
+
+
+@pytest.mark.parametrize("mode,antialias,align_corners,kwargs", UINT8_CASES, ids=UINT8_IDS)
 def test_uint8_matches_torch_exactly(mode: str, antialias: bool, align_corners: bool, kwargs: dict) -> None:
     gen = torch.Generator().manual_seed(2)
     x = torch.randint(0, 256, (1, 3, 11, 14), generator=gen, dtype=torch.uint8)
     ref = F.interpolate(x, mode=mode, antialias=antialias, align_corners=align_corners, **kwargs)
     with forbid_torch_ops("resize"):
         ours = interpolate(x, mode=mode, antialias=antialias, align_corners=align_corners, **kwargs)
-    assert ours.dtype == torch.uint8
+        reference = interpolate_reference(x, mode=mode, antialias=antialias, align_corners=align_corners, **kwargs)
+    assert ours.dtype == torch.uint8 and reference.dtype == torch.uint8
     assert torch.equal(ours, ref)
+    # the reference rounds after each axis too, but in float32 rather than torch's fixed point
+    assert int((reference.int() - ref.int()).abs().max()) <= 1
 
 
 def test_forbid_patch_blocks_torch_resizing() -> None:
@@ -283,16 +322,26 @@ def test_kernels_interpolate_and_partition_unity() -> None:
         lanczos(t, a=0)
 
 
-@pytest.mark.parametrize("mode,kw", [
-    ("bilinear", {"size": (7, 5)}), ("bicubic", {"scale_factor": 1.5}), ("area", {"size": (3, 4)}),
-    ("bilinear", {"size": (3, 2), "antialias": True}), ("nearest", {"scale_factor": 2})])
-def test_gradient_matches_torch(mode: str, kw: dict) -> None:
-    x = torch.randn(1, 2, 6, 8, dtype=torch.float64, requires_grad=True)
+GRADIENT_CASES = [  # (input shape, mode, kwargs): small tables, then sizes where the fast paths take over
+    ((1, 2, 6, 8), "bilinear", {"size": (7, 5)}), ((1, 2, 6, 8), "bicubic", {"scale_factor": 1.5}),
+    ((1, 2, 6, 8), "area", {"size": (3, 4)}), ((1, 2, 6, 8), "bilinear", {"size": (3, 2), "antialias": True}),
+    ((1, 2, 6, 8), "nearest", {"scale_factor": 2}), ((1, 2, 16, 16), "bilinear", {"scale_factor": 2}),
+    ((1, 2, 16, 16), "bicubic", {"scale_factor": 0.5}), ((1, 2, 32, 32), "bilinear", {"scale_factor": 0.25}),
+    ((1, 1, 16, 16, 16), "trilinear", {"scale_factor": 0.25}), ((1, 2, 24), "linear", {"scale_factor": 3}),
+    ((1, 2, 16, 16), "area", {"scale_factor": 0.5}), ((1, 2, 8, 8), "nearest-exact", {"scale_factor": 3}),
+]
+
+
+@pytest.mark.parametrize("shape,mode,kw", GRADIENT_CASES,
+                         ids=[f"{m}-in={'x'.join(map(str, s[2:]))}-{_kwargs_id(kw)}" for s, m, kw in GRADIENT_CASES])
+@pytest.mark.parametrize("fn", [interpolate, interpolate_reference], ids=["fast", "reference"])
+def test_gradient_matches_torch(shape: tuple[int, ...], mode: str, kw: dict, fn) -> None:
+    x = torch.randn(*shape, dtype=torch.float64, requires_grad=True)
     ref = F.interpolate(x, mode=mode, **kw)
     g = torch.randn_like(ref)
     (ref_grad,) = torch.autograd.grad(ref, x, g)
     with forbid_torch_ops("resize"):
-        ours = interpolate(x, mode=mode, **kw)
+        ours = fn(x, mode=mode, **kw)
         (our_grad,) = torch.autograd.grad(ours, x, g)
     torch.testing.assert_close(our_grad, ref_grad)
 
@@ -342,12 +391,13 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("name,shape,kwargs,exc,text", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
-def test_bad_input_is_rejected_like_torch(name, shape, kwargs, exc, text) -> None:
+@pytest.mark.parametrize("fn", [interpolate, interpolate_reference], ids=["fast", "reference"])
+def test_bad_input_is_rejected_like_torch(name, shape, kwargs, exc, text, fn) -> None:
     x = torch.randn(*shape)
     with pytest.raises(Exception):
         F.interpolate(x, **kwargs)
     with pytest.raises(exc) as info:
-        interpolate(x, **kwargs)
+        fn(x, **kwargs)
     assert text in str(info.value), str(info.value)
 
 
@@ -374,3 +424,141 @@ def test_resample_taps_rejects_bad_arguments() -> None:
         resample_taps(4, 2, "nearest", align_corners=True)
     with pytest.raises(ValueError, match="'area'"):
         resample_taps(4, 2, "area", antialias=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The fast paths against the reference: larger inputs and integer factors, where the taps form lattices
+# --------------------------------------------------------------------------------------------------------------
+N_ENGINE = 160
+
+
+def _engine_case(rng: random.Random) -> dict:
+    """A configuration at sizes where ``interpolate``'s fast paths take over, drawn from ``rng``."""
+    mode = rng.choice(list(MODES))
+    rank = rng.choice(MODES[mode])
+    d = rank - 2
+    sides = [12, 24, 36, 48, rng.randint(12, 48)] if d < 3 else [8, 12, 16, rng.randint(6, 20)]
+    in_sizes = [rng.choice(sides) for _ in range(d)]
+    kw: dict = {"mode": mode}
+    if mode not in ("nearest", "nearest-exact", "area", "lanczos"):
+        kw["align_corners"] = rng.choice([None, False, True])
+    if mode in ANTIALIAS:
+        kw["antialias"] = mode == "lanczos" or rng.random() < 0.5
+    factors = [rng.choice([2, 3, 4, 0.5, 1 / 3, 0.25, 1, 1.5, 2.5]) for _ in range(d)]
+    if rng.random() < 0.5:
+        kw["size"] = tuple(max(1, int(n * f)) for n, f in zip(in_sizes, factors))
+    else:
+        kw["scale_factor"] = tuple(float(f) for f in factors)
+    dtype = rng.choice([torch.float32, torch.float64])
+    layout = rng.choice(["contiguous", "contiguous", "channels_last" if rank > 3 else "contiguous", "strided"])
+    return {"shape": (rng.randint(1, 2), rng.randint(1, 3), *in_sizes), "dtype": dtype, "layout": layout,
+            "kwargs": kw, "seed": rng.randrange(2**31)}
+
+
+_ENGINE_RNG = random.Random(20261130)
+ENGINE_CASES = [_engine_case(_ENGINE_RNG) for _ in range(N_ENGINE)]
+
+
+@pytest.mark.parametrize("i", range(N_ENGINE), ids=[f"{i:03d}-{_case_id(c)}" for i, c in enumerate(ENGINE_CASES)])
+def test_fast_matches_reference(i: int) -> None:
+    case = ENGINE_CASES[i]
+    x = _make_input(case)
+    with forbid_torch_ops("resize"):
+        reference = interpolate_reference(x, **case["kwargs"])
+        ours = interpolate(x, **case["kwargs"])
+    assert_matches_torch(ours, reference)  # the same tolerances: 1e-9 in float64, 2e-4 in float32
+
+
+# Each fast path of _interpolation_plan, reached by a case built for it: (input shape, kwargs, paths taken).
+FAST_PATH_CASES = {
+    # (the innermost axis is repeated by a gather: copying a broadcast innermost axis is slow)
+    "nearest_up_by_views": ((1, 2, 16, 16), {"mode": "nearest", "scale_factor": 2}, {"views", "gather"}),
+    "nearest_exact_down_by_views": ((1, 2, 12, 12, 12), {"mode": "nearest-exact", "size": 4}, {"views"}),
+    "nearest_odd_size_gathered": ((1, 2, 16, 16), {"mode": "nearest", "size": (23, 29)}, {"gather"}),
+    "trilinear_quarter_by_windows": ((1, 2, 16, 16, 16), {"mode": "trilinear", "scale_factor": 0.25}, {"windows"}),
+    "bilinear_quarter_by_windows": ((2, 3, 32, 24), {"mode": "bilinear", "scale_factor": 0.25}, {"windows"}),
+    "linear_third_by_windows": ((1, 2, 30), {"mode": "linear", "size": 10}, {"windows"}),
+    "area_half_lattice": ((1, 2, 16, 16), {"mode": "area", "scale_factor": 0.5}, {"lattice"}),
+    "bilinear_up_lattice_and_padded": ((1, 2, 16, 16), {"mode": "bilinear", "scale_factor": 2},
+                                       {"lattice", "padded lattice"}),
+    "bicubic_down_lattice_edges_gathered": ((1, 2, 32, 32), {"mode": "bicubic", "scale_factor": 0.25}, {"lattice"}),
+    "bilinear_aa_down_lattice": ((1, 2, 32, 32), {"mode": "bilinear", "scale_factor": 0.25, "antialias": True},
+                                 {"lattice"}),
+    "lanczos_up_lattice": ((1, 2, 16, 16), {"mode": "lanczos", "scale_factor": 2, "antialias": True}, {"lattice"}),
+    "bicubic_odd_size_gathered": ((1, 2, 16, 16), {"mode": "bicubic", "size": (23, 29)}, {"gather"}),
+    "trilinear_mixed_factors": ((1, 2, 8, 16, 12), {"mode": "trilinear", "size": (16, 4, 17)},
+                                {"lattice", "gather"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAST_PATH_CASES))
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+def test_fast_path_is_taken_and_matches_reference(name: str, dtype: torch.dtype, monkeypatch) -> None:
+    shape, kwargs, paths = FAST_PATH_CASES[name]
+    taken = set()
+
+    def spy(path_of, fn):
+        def wrapper(*args, **kw):
+            out = fn(*args, **kw)
+            path = path_of(args, out)
+            if path:
+                taken.add(path)
+            return out
+        return wrapper
+
+    plan = _interpolation_plan
+    monkeypatch.setattr(plan, "_nearest_by_views",
+                        spy(lambda a, out: out is not None and "views", plan._nearest_by_views))
+    monkeypatch.setattr(plan, "_downsample_by_windows",
+                        spy(lambda a, out: out is not None and "windows", plan._downsample_by_windows))
+    monkeypatch.setattr(plan, "apply_lattice",
+                        spy(lambda a, out: "padded lattice" if any(a[2].pad) else "lattice", plan.apply_lattice))
+    monkeypatch.setattr(plan, "apply_taps", spy(lambda a, out: "gather", plan.apply_taps))
+    x = torch.randn(*shape, dtype=dtype, generator=torch.Generator().manual_seed(3))
+    with forbid_torch_ops("resize"):
+        reference = interpolate_reference(x, **kwargs)
+        ours = interpolate(x, **kwargs)
+    assert taken == paths, sorted(taken)
+    assert_matches_torch(ours, reference)
+
+
+def test_lattices_of_tap_tables() -> None:
+    # linear x2: period 2, stride 1; the two outer rows of each end are clamped, which padding the input absorbs
+    index, weight = resample_taps(16, 32, "linear", scale_factor=2.0)
+    lat = _interpolation_lattice.find_lattice(index, weight)
+    assert (lat.period, lat.stride, lat.lo, lat.hi) == (2, 1, 1, 15)
+    assert lat.taps == (((-1, 0.25), (0, 0.75)), ((0, 0.75), (1, 0.25)))
+    padded = _interpolation_lattice.pad_lattice(lat, index, weight, 16)
+    assert padded.pad == (1, 1) and padded.edge_rows.numel() == 0
+    # linear /2: period 1, stride 2, every row regular
+    lat = _interpolation_lattice.find_lattice(*resample_taps(16, 8, "linear", scale_factor=0.5))
+    assert (lat.period, lat.stride, lat.taps, lat.edge_rows.numel()) == (1, 2, (((0, 0.5), (1, 0.5)),), 0)
+    # 16 -> 23 repeats with no period up to 8: gathered
+    assert _interpolation_lattice.find_lattice(*resample_taps(16, 23, "linear")) is None
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("mode,factor,first", [("bilinear", 2, 1), ("bilinear", 4, 2), ("bicubic", 2, 3)],
+                         ids=["bilinear-x2", "bilinear-x4", "bicubic-x2"])
+def test_upsampling_commutes_with_cropping_bit_for_bit(mode: str, factor: int, first: int, dtype: torch.dtype) -> None:
+    # Upsample an 8x8 crop (offset 4) and compare with the same outputs of the whole upsampled 16x16 image, from
+    # the first output whose taps all lie inside the crop. The crop's outer rows are gathered edge rows, the
+    # image's are lattice rows: the same numbers only if both compute a row the same way.
+    x = torch.rand(1, 2, 16, 16, dtype=dtype, generator=torch.Generator().manual_seed(5))
+    rows = slice(first, 8 * factor - first)
+    shifted = slice(4 * factor + first, 12 * factor - first)
+    crop = interpolate(x[..., 4:12, 4:12], scale_factor=factor, mode=mode)[..., rows, rows]
+    assert torch.equal(crop, interpolate(x, scale_factor=factor, mode=mode)[..., shifted, shifted])
+
+
+def test_other_float_dtypes_are_computed_in_float32() -> None:
+    x = torch.randn(1, 2, 16, 16, generator=torch.Generator().manual_seed(4))
+    for dtype in (torch.float16, torch.bfloat16):
+        for kw in ({"mode": "bilinear", "scale_factor": 2}, {"mode": "bicubic", "size": (9, 23)},
+                   {"mode": "area", "scale_factor": 0.25}, {"mode": "nearest", "size": (5, 40)}):
+            ref = F.interpolate(x.to(dtype), **kw)
+            with forbid_torch_ops("resize"):
+                ours, reference = interpolate(x.to(dtype), **kw), interpolate_reference(x.to(dtype), **kw)
+            assert ours.dtype == reference.dtype == dtype
+            torch.testing.assert_close(ours, reference)  # float32 results, rounded once to the input's dtype
+            torch.testing.assert_close(ours.float(), ref.float(), atol=2e-2, rtol=2e-2)

@@ -3,11 +3,13 @@ r"""The one-dimensional kernels behind every interpolation mode.
 Each kernel :math:`k` is even, equals 1 at 0 and 0 at every other integer
 (it *interpolates*: a sample at an integer position is returned unchanged), and
 weights a source sample at distance :math:`t` from the point being
-reconstructed. With support :math:`r` it touches :math:`2r` samples.
+reconstructed. It is zero for :math:`|t| > r`, with :math:`r` its support (given
+below), so it touches :math:`2r` samples.
 
-* box (nearest neighbour, area): :math:`k(t) = 1` for :math:`|t| < 1/2`;
-* triangle (linear): :math:`k(t) = \max(0, 1 - |t|)`;
-* Keys cubic with parameter :math:`a` (Keys, 1981):
+* box (nearest neighbour, area): :math:`k(t) = 1` for :math:`-1/2 \le t < 1/2`;
+  :math:`r = 1/2`;
+* triangle (linear): :math:`k(t) = \max(0, 1 - |t|)`; :math:`r = 1`;
+* Keys cubic with parameter :math:`a` (Keys, 1981), :math:`r = 2`:
 
   .. math::
 
@@ -20,7 +22,7 @@ reconstructed. With support :math:`r` it touches :math:`2r` samples.
   torch uses :math:`a = -0.75` for ``bicubic`` and :math:`a = -0.5` (the
   kernel of PIL and of Keys' paper) for ``bicubic`` with ``antialias=True``;
 * Lanczos-:math:`a`: :math:`k(t) = \mathrm{sinc}(t)\,\mathrm{sinc}(t/a)` for
-  :math:`|t| < a`, with :math:`\mathrm{sinc}(t) = \sin(\pi t)/(\pi t)`; torch's
+  :math:`|t| < a` (:math:`r = a`), with :math:`\mathrm{sinc}(t) = \sin(\pi t)/(\pi t)`; torch's
   ``lanczos`` mode uses :math:`a = 3`.
 
 All functions work elementwise on a tensor of any shape, dtype and device.
@@ -30,10 +32,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-__all__ = ["box", "triangle", "keys_cubic", "lanczos", "KERNEL_SUPPORT"]
-
-#: Half-width :math:`r` of each kernel: it is zero for :math:`|t| \ge r`.
-KERNEL_SUPPORT = {"box": 0.5, "triangle": 1.0, "keys_cubic": 2.0, "lanczos": 3.0}
+__all__ = ["box", "triangle", "keys_cubic", "lanczos"]
 
 
 def box(t: Tensor) -> Tensor:
@@ -48,7 +47,7 @@ def box(t: Tensor) -> Tensor:
         - Input: :math:`(*)`
         - Output: :math:`(*)`, same dtype as ``t``
 
-    Examples::
+    Examples:
 
         >>> box(torch.tensor([-0.5, 0.0, 0.49, 0.5]))
         tensor([1., 1., 1., 0.])
@@ -66,7 +65,7 @@ def triangle(t: Tensor) -> Tensor:
         - Input: :math:`(*)`
         - Output: :math:`(*)`
 
-    Examples::
+    Examples:
 
         >>> triangle(torch.tensor([-1.0, -0.25, 0.0, 0.5, 2.0]))
         tensor([0.0000, 0.7500, 1.0000, 0.5000, 0.0000])
@@ -94,7 +93,7 @@ def keys_cubic(t: Tensor, a: float = -0.75) -> Tensor:
         - Input: :math:`(*)`
         - Output: :math:`(*)`
 
-    Examples::
+    Examples:
 
         >>> keys_cubic(torch.tensor([0.0, 0.5, 1.0, 1.5, 2.0]))
         tensor([ 1.0000,  0.5938,  0.0000, -0.0938,  0.0000])
@@ -119,7 +118,7 @@ def lanczos(t: Tensor, a: int = 3) -> Tensor:
         - Input: :math:`(*)`
         - Output: :math:`(*)`
 
-    Examples::
+    Examples:
 
         >>> lanczos(torch.tensor([0.0, 0.5, 1.5, 3.0])).round(decimals=4)
         tensor([ 1.0000,  0.6079, -0.1351,  0.0000])
