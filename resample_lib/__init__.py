@@ -10,7 +10,8 @@ Three layers, one folder each:
 - ``helpers/``: what the book needs to show and measure: images, figures, diagrams, animations, experiment
   drivers and exercise checkers.
 
-The names below are the public API, as the chapters use it (``import resample_lib as rl; rl.interpolate``).
+The names below are the public API, as the chapters use it (``import resample_lib as rl; rl.interpolate``); each
+operation's short reference version is there too (``rl.interpolate_reference``, ``rl.conv2d_reference``, ...).
 Importing the package does not import matplotlib; figures come from ``resample_lib.helpers.viz``.
 """
 from resample_lib.analysis.spectral import (
@@ -30,14 +31,15 @@ from resample_lib.functional.conv_transpose import (
     conv2d_matrix,
     conv_transpose2d,
     conv_transpose2d_matrix,
+    conv_transpose2d_reference,
     conv_transpose2d_scatter,
     conv_transpose2d_zero_insertion,
 )
-from resample_lib.functional.convolution import conv2d
+from resample_lib.functional.convolution import conv2d, conv2d_reference
 from resample_lib.functional.interpolation import (
     MODES,
     interpolate,
-    interpolate_output_size,
+    interpolate_reference,
     pixel_scale,
     resample_matrix,
     resample_taps,
@@ -47,6 +49,7 @@ from resample_lib.functional.interpolation_kernels import box, keys_cubic, lancz
 from resample_lib.functional.output_size import (
     conv_output_size,
     conv_transpose_output_size,
+    interpolate_output_size,
     output_padding_for,
     pool_output_size,
     receptive_field,
@@ -54,9 +57,13 @@ from resample_lib.functional.output_size import (
 )
 from resample_lib.functional.pooling import (
     adaptive_avg_pool2d,
+    adaptive_avg_pool2d_reference,
     adaptive_max_pool2d,
+    adaptive_max_pool2d_reference,
     avg_pool2d,
+    avg_pool2d_reference,
     max_pool2d,
+    max_pool2d_reference,
     max_unpool2d,
 )
 from resample_lib.functional.shuffle import icnr_, pixel_shuffle, pixel_unshuffle

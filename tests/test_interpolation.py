@@ -23,7 +23,6 @@ from resample_lib.functional import _interpolation_lattice, _interpolation_plan
 from resample_lib.functional.interpolation import (
     MODES,
     interpolate,
-    interpolate_output_size,
     interpolate_reference,
     pixel_scale,
     resample_matrix,
@@ -31,6 +30,7 @@ from resample_lib.functional.interpolation import (
     source_coordinates,
 )
 from resample_lib.functional.interpolation_kernels import box, keys_cubic, lanczos, triangle
+from resample_lib.functional.output_size import interpolate_output_size
 
 N_RANDOM = 480
 ANTIALIAS = ("bilinear", "bicubic", "lanczos")

@@ -21,6 +21,7 @@ import torch
 from torch import Tensor
 
 from resample_lib.functional._validate import check_tensor, is_int
+from resample_lib.functional.output_size import interpolate_output_size
 
 _UINT8_MODES = ("nearest", "nearest-exact", "bilinear", "bicubic")  # torch's only integer type, and its modes
 
@@ -30,7 +31,7 @@ def check_interpolate_args(
 ) -> tuple[list[int], Optional[list[float]], Optional[bool]]:
     """Check the arguments like torch does; return the output size, the scales for the kernels (None where they
     use the sizes' ratio) and ``align_corners`` (a bool for the interpolating modes, else None)."""
-    from resample_lib.functional.interpolation import MODES, interpolate_output_size  # (it imports this module)
+    from resample_lib.functional.interpolation import MODES  # (it imports this module)
 
     fn, shape = "interpolate", tuple(check_tensor(input, "input", "interpolate").shape)
     if mode not in MODES:  # torch raises NotImplementedError for an unknown mode or rank

@@ -72,7 +72,7 @@ from resample_lib.functional._interpolation_plan import resize
 from resample_lib.functional._validate import check_int, opmath_dtype
 from resample_lib.functional.interpolation_kernels import keys_cubic, lanczos, triangle
 
-__all__ = ["MODES", "interpolate", "interpolate_output_size", "interpolate_reference", "pixel_scale",
+__all__ = ["MODES", "interpolate", "interpolate_reference", "pixel_scale",
            "resample_matrix", "resample_taps", "source_coordinates"]
 
 #: Every mode of ``interpolate`` and the input ranks (3 = (N, C, W), 4 = (N, C, H, W),
@@ -348,31 +348,6 @@ def resample_matrix(
     """
     index, weight = resample_taps(in_size, out_size, mode, align_corners, scale, antialias, dtype=dtype, device=device)
     return torch.zeros(out_size, in_size, dtype=dtype, device=device).scatter_add_(1, index, weight)
-
-
-def interpolate_output_size(
-    in_sizes: Sequence[int], size: Optional[Union[int, Sequence[int]]] = None,
-    scale_factor: Optional[Union[float, Sequence[float]]] = None,
-) -> list[int]:
-    r"""Output spatial size of ``interpolate``: ``size``, or :math:`\lfloor n_\text{in} \cdot \text{scale\_factor} \rfloor`.
-
-    The product is taken in float64 and truncated, so ``scale_factor=0.3`` on 10
-    samples gives 3, but ``0.29`` on 100 gives 28 (100 * 0.29 = 28.999999999999996).
-
-    Args:
-        in_sizes (sequence of int): the input's spatial sizes.
-        size (int or sequence of int, optional): the requested size.
-        scale_factor (float or sequence of float, optional): the multiplier.
-
-    Examples:
-        >>> interpolate_output_size([10, 100], scale_factor=(0.3, 0.29))
-        [3, 28]
-    """
-    dim = len(in_sizes)
-    if size is not None:
-        return list(size) if isinstance(size, (list, tuple)) else [size] * dim
-    factors = list(scale_factor) if isinstance(scale_factor, (list, tuple)) else [scale_factor] * dim
-    return [int(math.floor(float(n) * float(f))) for n, f in zip(in_sizes, factors)]
 
 
 def interpolate_reference(
