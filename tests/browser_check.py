@@ -134,14 +134,21 @@ def offline_browser(site: pathlib.Path, width: int, height: int):
         print(f"blocked request to another host: {url}")
 
 
-def check_page(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
-    problems: list[str] = []
+def open_page(context, url: str, problems: list[str]):
+    """A new page at ``url``, once the network is idle; console errors, uncaught exceptions, failed requests and
+    HTTP errors are appended to ``problems`` as they happen."""
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text[:200]}"))
     page.on("pageerror", lambda e: problems.append(f"uncaught exception: {str(e)[:200]}"))
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url[:120]} ({r.failure})"))
     page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url[:120]}"))
-    page.goto(f"{base}/{rel}", wait_until="networkidle")
+    page.goto(url, wait_until="networkidle")
+    return page
+
+
+def check_page(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
+    problems: list[str] = []
+    page = open_page(context, f"{base}/{rel}", problems)
     report = page.evaluate(PAGE_REPORT)
     title = (report["title"] or "").strip()
     if not title or title.startswith("<no title>"):

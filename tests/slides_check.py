@@ -20,7 +20,7 @@ import sys
 
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from browser_check import offline_browser  # noqa: E402
+from browser_check import offline_browser, open_page  # noqa: E402
 
 # Wait for reveal.js and MathJax, then report what a reader would see.
 DECK_REPORT = r"""async () => {
@@ -70,12 +70,7 @@ WALK = """async () => {
 
 def check_deck(context, base: str, rel: str, shots: pathlib.Path) -> list[str]:
     problems: list[str] = []
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text[:200]}"))
-    page.on("pageerror", lambda e: problems.append(f"uncaught exception: {str(e)[:200]}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url[:120]} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url[:120]}"))
-    page.goto(f"{base}/{rel}", wait_until="networkidle")
+    page = open_page(context, f"{base}/{rel}", problems)
     report = page.evaluate(DECK_REPORT)
     if not report["ready"]:
         problems.append("reveal.js did not start")

@@ -20,15 +20,8 @@ import torch.nn.functional as F
 from conftest import assert_matches_torch, forbid_torch_ops
 
 from resample_lib.functional import _interpolation_lattice, _interpolation_plan
-from resample_lib.functional.interpolation import (
-    MODES,
-    interpolate,
-    interpolate_reference,
-    pixel_scale,
-    resample_matrix,
-    resample_taps,
-    source_coordinates,
-)
+from resample_lib.functional.interpolation import (MODES, interpolate, interpolate_reference, pixel_scale,
+                                                   resample_matrix, resample_taps, source_coordinates)
 from resample_lib.functional.interpolation_kernels import box, keys_cubic, lanczos, triangle
 from resample_lib.functional.output_size import interpolate_output_size
 

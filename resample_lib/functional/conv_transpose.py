@@ -105,16 +105,9 @@ def conv_transpose2d_reference(input: torch.Tensor, weight: torch.Tensor, bias: 
     return y if input.dim() == 4 else y.squeeze(0)
 
 
-def conv_transpose2d(
-    input: torch.Tensor,
-    weight: torch.Tensor,
-    bias: Optional[torch.Tensor] = None,
-    stride: IntOrTuple = 1,
-    padding: IntOrTuple = 0,
-    output_padding: IntOrTuple = 0,
-    groups: int = 1,
-    dilation: IntOrTuple = 1,
-) -> torch.Tensor:
+def conv_transpose2d(input: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor] = None,
+                     stride: IntOrTuple = 1, padding: IntOrTuple = 0, output_padding: IntOrTuple = 0,
+                     groups: int = 1, dilation: IntOrTuple = 1) -> torch.Tensor:
     r"""2-D transposed convolution, like :func:`torch.nn.functional.conv_transpose2d`.
 
     The adjoint of :func:`resample_lib.conv2d` with the same ``weight``, stride,
@@ -161,16 +154,9 @@ def conv_transpose2d(
     return out if input.dim() == 4 else out.squeeze(0)
 
 
-def conv_transpose2d_scatter(
-    input: torch.Tensor,
-    weight: torch.Tensor,
-    bias: Optional[torch.Tensor] = None,
-    stride: IntOrTuple = 1,
-    padding: IntOrTuple = 0,
-    output_padding: IntOrTuple = 0,
-    groups: int = 1,
-    dilation: IntOrTuple = 1,
-) -> torch.Tensor:
+def conv_transpose2d_scatter(input: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor] = None,
+                             stride: IntOrTuple = 1, padding: IntOrTuple = 0, output_padding: IntOrTuple = 0,
+                             groups: int = 1, dilation: IntOrTuple = 1) -> torch.Tensor:
     r"""The scatter view, :func:`conv_transpose2d_reference`, after :func:`conv_transpose2d`'s argument checks.
 
     .. math::
@@ -193,16 +179,10 @@ def conv_transpose2d_scatter(
     return conv_transpose2d_reference(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
-def conv_transpose2d_zero_insertion(
-    input: torch.Tensor,
-    weight: torch.Tensor,
-    bias: Optional[torch.Tensor] = None,
-    stride: IntOrTuple = 1,
-    padding: IntOrTuple = 0,
-    output_padding: IntOrTuple = 0,
-    groups: int = 1,
-    dilation: IntOrTuple = 1,
-) -> torch.Tensor:
+def conv_transpose2d_zero_insertion(input: torch.Tensor, weight: torch.Tensor,
+                                    bias: Optional[torch.Tensor] = None, stride: IntOrTuple = 1,
+                                    padding: IntOrTuple = 0, output_padding: IntOrTuple = 0, groups: int = 1,
+                                    dilation: IntOrTuple = 1) -> torch.Tensor:
     r"""Transposed convolution as zero insertion followed by an ordinary convolution.
 
     1. insert :math:`s-1` zeros between neighbouring input pixels
@@ -306,16 +286,9 @@ def conv2d_matrix(
     return C
 
 
-def conv_transpose2d_matrix(
-    input: torch.Tensor,
-    weight: torch.Tensor,
-    bias: Optional[torch.Tensor] = None,
-    stride: IntOrTuple = 1,
-    padding: IntOrTuple = 0,
-    output_padding: IntOrTuple = 0,
-    groups: int = 1,
-    dilation: IntOrTuple = 1,
-) -> torch.Tensor:
+def conv_transpose2d_matrix(input: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor] = None,
+                            stride: IntOrTuple = 1, padding: IntOrTuple = 0, output_padding: IntOrTuple = 0,
+                            groups: int = 1, dilation: IntOrTuple = 1) -> torch.Tensor:
     r"""Transposed convolution as the transpose of the convolution matrix: :math:`y = C^\top x`.
 
     :math:`C` is :func:`conv2d_matrix` of ``weight`` (read as a convolution from

@@ -82,15 +82,8 @@ def conv2d_reference(input: torch.Tensor, weight: torch.Tensor, bias: Optional[t
     return y if input.dim() == 4 else y.squeeze(0)
 
 
-def conv2d(
-    input: torch.Tensor,
-    weight: torch.Tensor,
-    bias: Optional[torch.Tensor] = None,
-    stride: IntOrTuple = 1,
-    padding: Padding = 0,
-    dilation: IntOrTuple = 1,
-    groups: int = 1,
-) -> torch.Tensor:
+def conv2d(input: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor] = None,
+           stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1, groups: int = 1) -> torch.Tensor:
     r"""2-D convolution (cross-correlation), like :func:`torch.nn.functional.conv2d`.
 
     .. math::

@@ -39,7 +39,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from resample_lib.nn.blur_pool import BlurPool2d
-from resample_lib.nn.resampling_block import BlockFactory, ResamplingBlock
+from resample_lib.nn.resampling_block import BlockFactory, OptionalConvBlock, ResamplingBlock
 
 __all__ = [
     "Downsample",
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 
-class Downsample(ResamplingBlock):
+class Downsample(OptionalConvBlock):
     r"""DDIM's / DDPM's downsampling block: asymmetric pad + 3x3 stride-2 conv, or a 2x2 average pool.
 
     With ``with_conv`` the input gets one zero column on the right and one zero
@@ -81,12 +81,8 @@ class Downsample(ResamplingBlock):
         torch.Size([1, 4, 3, 4])
     """
 
-    def __init__(self, in_channels: int, with_conv: bool, generator: Optional[torch.Generator] = None) -> None:
-        super().__init__(in_channels, generator)
-        self.with_conv = bool(with_conv)
-        if self.with_conv:
-            self.conv = nn.Conv2d(in_channels, in_channels, kernel_size=3, stride=2, padding=0)
-        self.draw_weights(generator)
+    def conv_layer(self, channels: int) -> nn.Module:
+        return nn.Conv2d(channels, channels, kernel_size=3, stride=2, padding=0)
 
     def resample(self, x: Tensor) -> Tensor:
         if self.with_conv:
@@ -108,20 +104,18 @@ class StridedConvDownsample(ResamplingBlock):
 
     Shape:
         - Input: :math:`(N, C, H, W)`
-        - Output: :math:`(N, C, \lceil H/2 \rceil, \lceil W/2 \rceil)`, one more than DDIM's on an odd side
+        - Output: :math:`(N, C, \lceil H/2 \rceil, \lceil W/2 \rceil)`: on an odd side one more row or
+          column than DDIM's ``Downsample`` gives
 
     Examples:
-        >>> StridedConvDownsample(4)(torch.randn(1, 4, 8, 7)).shape
+        >>> StridedConvDownsample(4)(torch.randn(1, 4, 8, 7)).shape  # 7 columns give ceil(7/2) = 4
         torch.Size([1, 4, 4, 4])
+        >>> Downsample(4, with_conv=True)(torch.randn(1, 4, 8, 7)).shape  # DDIM's: floor(7/2) = 3
+        torch.Size([1, 4, 4, 3])
     """
 
-    def __init__(self, in_channels: int, generator: Optional[torch.Generator] = None) -> None:
-        super().__init__(in_channels, generator)
-        self.conv = nn.Conv2d(in_channels, in_channels, kernel_size=3, stride=2, padding=1)
-        self.draw_weights(generator)
-
-    def resample(self, x: Tensor) -> Tensor:
-        return self.conv(x)
+    def layers(self, channels: int) -> dict[str, nn.Module]:
+        return {"conv": nn.Conv2d(channels, channels, kernel_size=3, stride=2, padding=1)}
 
 
 class MaxPoolDownsample(ResamplingBlock):
@@ -213,11 +207,8 @@ class PixelUnshuffleDownsample(ResamplingBlock):
         torch.Size([1, 4, 4, 3])
     """
 
-    def __init__(self, in_channels: int, generator: Optional[torch.Generator] = None) -> None:
-        super().__init__(in_channels, generator)
-        self.unshuffle = nn.PixelUnshuffle(2)
-        self.conv = nn.Conv2d(4 * in_channels, in_channels, kernel_size=1)
-        self.draw_weights(generator)
+    def layers(self, channels: int) -> dict[str, nn.Module]:
+        return {"unshuffle": nn.PixelUnshuffle(2), "conv": nn.Conv2d(4 * channels, channels, kernel_size=1)}
 
     def resample(self, x: Tensor) -> Tensor:
         if x.shape[-2] % 2 or x.shape[-1] % 2:

@@ -25,7 +25,7 @@ from torch import Tensor, nn
 
 from resample_lib.functional._validate import check_int
 
-__all__ = ["ResamplingBlock", "BlockFactory", "reset_parameters_", "check_generator", "lookup_block"]
+__all__ = ["ResamplingBlock", "OptionalConvBlock", "BlockFactory", "reset_parameters_", "check_generator", "lookup_block"]
 
 
 def check_generator(generator: object, op: str, optional: bool = True) -> None:
@@ -72,7 +72,7 @@ def reset_parameters_(module: nn.Module, generator: Optional[torch.Generator] = 
 class ResamplingBlock(nn.Module):
     r"""What every up- and downsampling block shares: :math:`C` channels in and out, a seeded draw, the input check.
 
-    A block checks ``in_channels`` and ``generator`` here, builds its layers, then
+    A block checks ``in_channels`` and ``generator`` here, builds its :meth:`layers`, then
     calls :meth:`draw_weights`; its :meth:`resample` does the arithmetic, and
     ``forward`` checks the input's shape before calling it. The error messages
     name the block's class.
@@ -104,6 +104,15 @@ class ResamplingBlock(nn.Module):
         super().__init__()
         self.in_channels = check_int(in_channels, "in_channels", type(self).__name__, minimum=1)
         check_generator(generator, type(self).__name__)
+        layers = self.layers(self.in_channels)
+        for name, layer in layers.items():
+            setattr(self, name, layer)
+        self._chain = tuple(layers)
+        self.draw_weights(generator)
+
+    def layers(self, channels: int) -> dict[str, nn.Module]:
+        """The block's layers by attribute name, built after the checks and before the seeded draw (none here)."""
+        return {}
 
     def draw_weights(self, generator: Optional[torch.Generator]) -> None:
         """Redraw the layers from ``generator`` (:func:`reset_parameters_`); with None keep torch's own draw."""
@@ -111,8 +120,12 @@ class ResamplingBlock(nn.Module):
             reset_parameters_(self, generator)
 
     def resample(self, x: Tensor) -> Tensor:
-        """The block's arithmetic on a checked input :math:`(N, C, H, W)`."""
-        raise NotImplementedError(f"{type(self).__name__} must implement resample")
+        """The block's arithmetic on a checked input :math:`(N, C, H, W)`: by default its :meth:`layers` in order."""
+        if not self._chain:
+            raise NotImplementedError(f"{type(self).__name__} must implement resample or layers")
+        for name in self._chain:
+            x = getattr(self, name)(x)
+        return x
 
     def forward(self, x: Tensor) -> Tensor:
         if x.dim() != 4 or x.shape[1] != self.in_channels:
@@ -123,6 +136,27 @@ class ResamplingBlock(nn.Module):
 
     def extra_repr(self) -> str:
         return f"{self.in_channels}" + ("" if self.with_conv is None else f", with_conv={self.with_conv}")
+
+
+class OptionalConvBlock(ResamplingBlock):
+    """A block with one convolution that a flag switches on or off, as DDIM's ``Upsample`` and ``Downsample`` do.
+
+    Args:
+        in_channels: :math:`C`, kept from input to output.
+        with_conv: build and apply the block's convolution (:meth:`conv_layer`).
+        generator: random source for the conv's initial weights.
+    """
+
+    def __init__(self, in_channels: int, with_conv: bool, generator: Optional[torch.Generator] = None) -> None:
+        self.with_conv = bool(with_conv)  # read by layers(), which ResamplingBlock.__init__ calls
+        super().__init__(in_channels, generator)
+
+    def conv_layer(self, channels: int) -> nn.Module:
+        """The convolution that ``with_conv=True`` adds."""
+        raise NotImplementedError(f"{type(self).__name__} must implement conv_layer")
+
+    def layers(self, channels: int) -> dict[str, nn.Module]:
+        return {"conv": self.conv_layer(channels)} if self.with_conv else {}
 
 
 #: What a registry maps a name to: ``(in_channels, generator=None) -> ResamplingBlock``.

@@ -22,12 +22,12 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from resample_lib.functional.shuffle import icnr_
-from resample_lib.nn.resampling_block import BlockFactory, ResamplingBlock
+from resample_lib.nn.resampling_block import BlockFactory, OptionalConvBlock, ResamplingBlock
 
 __all__ = ["Upsample", "TransposedUpsample", "PixelShuffleUpsample", "BilinearUpsample", "UPSAMPLERS"]
 
 
-class Upsample(ResamplingBlock):
+class Upsample(OptionalConvBlock):
     r"""DDIM's / DDPM's upsampling block: nearest-neighbour x2, then an optional 3x3 conv.
 
     .. math::
@@ -51,12 +51,8 @@ class Upsample(ResamplingBlock):
         torch.Size([1, 4, 10, 12])
     """
 
-    def __init__(self, in_channels: int, with_conv: bool, generator: Optional[torch.Generator] = None) -> None:
-        super().__init__(in_channels, generator)
-        self.with_conv = bool(with_conv)
-        if self.with_conv:
-            self.conv = nn.Conv2d(in_channels, in_channels, kernel_size=3, stride=1, padding=1)
-        self.draw_weights(generator)
+    def conv_layer(self, channels: int) -> nn.Module:
+        return nn.Conv2d(channels, channels, kernel_size=3, stride=1, padding=1)
 
     def resample(self, x: Tensor) -> Tensor:
         x = F.interpolate(x, scale_factor=2.0, mode="nearest")
@@ -84,13 +80,8 @@ class TransposedUpsample(ResamplingBlock):
         torch.Size([1, 4, 10, 12])
     """
 
-    def __init__(self, in_channels: int, generator: Optional[torch.Generator] = None) -> None:
-        super().__init__(in_channels, generator)
-        self.conv = nn.ConvTranspose2d(in_channels, in_channels, kernel_size=4, stride=2, padding=1)
-        self.draw_weights(generator)
-
-    def resample(self, x: Tensor) -> Tensor:
-        return self.conv(x)
+    def layers(self, channels: int) -> dict[str, nn.Module]:
+        return {"conv": nn.ConvTranspose2d(channels, channels, kernel_size=4, stride=2, padding=1)}
 
 
 class PixelShuffleUpsample(ResamplingBlock):
@@ -113,19 +104,14 @@ class PixelShuffleUpsample(ResamplingBlock):
         torch.Size([1, 4, 10, 12])
     """
 
-    def __init__(self, in_channels: int, generator: Optional[torch.Generator] = None) -> None:
-        super().__init__(in_channels, generator)
-        self.conv = nn.Conv2d(in_channels, 4 * in_channels, kernel_size=3, stride=1, padding=1)
-        self.shuffle = nn.PixelShuffle(2)
-        self.draw_weights(generator)
+    def layers(self, channels: int) -> dict[str, nn.Module]:
+        return {"conv": nn.Conv2d(channels, 4 * channels, kernel_size=3, stride=1, padding=1),
+                "shuffle": nn.PixelShuffle(2)}
 
     def draw_weights(self, generator: Optional[torch.Generator]) -> None:
         """ICNR with torch's default conv distributions (Kaiming-uniform, a = sqrt(5)), also when ``generator`` is None."""
         icnr_(self.conv.weight, 2, init=partial(nn.init.kaiming_uniform_, a=math.sqrt(5)), generator=generator,
               bias=self.conv.bias)
-
-    def resample(self, x: Tensor) -> Tensor:
-        return self.shuffle(self.conv(x))
 
 
 class BilinearUpsample(ResamplingBlock):
@@ -148,10 +134,8 @@ class BilinearUpsample(ResamplingBlock):
         torch.Size([1, 4, 10, 12])
     """
 
-    def __init__(self, in_channels: int, generator: Optional[torch.Generator] = None) -> None:
-        super().__init__(in_channels, generator)
-        self.conv = nn.Conv2d(in_channels, in_channels, kernel_size=3, stride=1, padding=1)
-        self.draw_weights(generator)
+    def layers(self, channels: int) -> dict[str, nn.Module]:
+        return {"conv": nn.Conv2d(channels, channels, kernel_size=3, stride=1, padding=1)}
 
     def resample(self, x: Tensor) -> Tensor:
         return self.conv(F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False))
