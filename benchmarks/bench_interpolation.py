@@ -82,11 +82,13 @@ def main() -> None:
         ref = lambda: F.interpolate(x, **kw)  # noqa: E731
         reference = lambda: interpolate_reference(x, **kw)  # noqa: E731
         ours(), ref(), reference()  # warm up
-        t_ours, t_ref, t_reference = [], [], []
-        for _ in range(args.repeats):
+        t_ours, t_ref = [], []
+        for _ in range(args.repeats):  # ours and torch's interleaved, so load slows both alike
             t_ours.append(time_once(ours))
             t_ref.append(time_once(ref))
-            t_reference.append(time_once(reference))
+        # The reference apart: its large temporaries would otherwise change which of the two others gets
+        # freshly mapped (page-faulting) memory for its output.
+        t_reference = [time_once(reference) for _ in range(args.repeats)]
         m_ours, m_ref, m_reference = map(statistics.median, (t_ours, t_ref, t_reference))
         rows.append((label, shape, factor, m_ours, m_ref, m_reference / m_ref, m_ours / m_ref))
 
