@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
@@ -211,7 +212,9 @@ def main() -> int:
         update()
         return 0
     if args.command == "build":
-        print(f"Chinese edition in {build()}")
+        start = time.perf_counter()
+        target = build()
+        print(f"Chinese edition in {target} ({time.perf_counter() - start:.0f} s)")
         return 0
     if args.command == "dump":
         sys.stdout.write(dump(args.page))

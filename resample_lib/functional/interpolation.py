@@ -360,7 +360,7 @@ def interpolate_reference(
     Along each axis the copying modes gather the input sample that each output
     copies; the others multiply by the axis's :func:`resample_matrix`,
     ``x @ M.T``, in the opmath type (a NaN or inf therefore spreads along the
-    whole row, since :math:`0 \cdot \infty` is NaN). ``uint8`` is rounded back
+    whole row, since 0 times infinity is NaN). ``uint8`` is rounded back
     after each axis, as torch does (which rounds in fixed point, so a pixel may
     differ by 1).
 
