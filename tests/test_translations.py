@@ -4,6 +4,8 @@ The English pages are re-extracted with Sphinx's gettext builder (notebooks are 
 edited in English without its translation fails here, by name, instead of silently showing English in the
 Chinese edition. README.md says how to update the catalogues.
 """
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -15,11 +17,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import translations  # noqa: E402
 
 
-def test_every_message_of_every_page_is_translated(tmp_path):
-    templates = translations.extract(tmp_path)
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory):
+    """The English messages of every page, freshly extracted (one gettext build, notebooks not executed)."""
+    return translations.extract(tmp_path_factory.mktemp("gettext"))
+
+
+def test_every_message_of_every_page_is_translated(templates):
     assert sorted(p.name for p in templates.rglob("*.pot")), "the gettext builder extracted no page"
     problems = translations.problems(templates=templates)
     assert not problems, f"{len(problems)} messages need a translation:\n" + "\n".join(problems)
+
+
+def test_exercise_titles_are_messages(templates):
+    """sphinx-exercise's titles are extracted (book/_ext/exercise_titles_i18n.py), so they are translated too."""
+    root = Path(__file__).resolve().parents[1]
+    titles = set()
+    for notebook in (root / "book").glob("*.ipynb"):
+        for cell in json.loads(notebook.read_text())["cells"]:
+            if cell["cell_type"] == "markdown":
+                titles |= set(re.findall(r"^`{3,}\{exercise\}[ \t]+(.+?)[ \t]*$", "".join(cell["source"]), re.M))
+    messages = {m.id for pot in templates.rglob("*.pot") for m in translations._load(pot) if m.id}
+    assert len(titles) >= 30, f"found only {len(titles)} exercise titles in the chapters"
+    missing = sorted(t for t in titles if t.replace("`", "") not in messages and t not in messages)
+    assert not missing, f"exercise titles not extracted as messages: {missing}"
 
 
 def _catalogue(folder: Path, page: str, messages: dict[str, str], fuzzy: tuple[str, ...] = ()) -> None:
