@@ -40,10 +40,8 @@ from resample_lib.functional.interpolation import (
     MODES,
     interpolate,
     interpolate_reference,
-    pixel_scale,
     resample_matrix,
     resample_taps,
-    source_coordinates,
 )
 from resample_lib.functional.interpolation_kernels import box, keys_cubic, lanczos, triangle
 from resample_lib.functional.output_size import (
@@ -66,6 +64,7 @@ from resample_lib.functional.pooling import (
     max_pool2d_reference,
     max_unpool2d,
 )
+from resample_lib.functional.sampling_coordinates import pixel_scale, source_coordinates
 from resample_lib.functional.shuffle import icnr_, pixel_shuffle, pixel_unshuffle
 from resample_lib.helpers.device import get_device, manual_seed
 from resample_lib.helpers.filter_bank import feature_maps, filter_bank

@@ -20,7 +20,8 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.patches import Rectangle
 from torch import Tensor
 
-from resample_lib.functional.interpolation import resample_taps, source_coordinates
+from resample_lib.functional.interpolation import resample_taps
+from resample_lib.functional.sampling_coordinates import source_coordinates
 
 __all__ = ["LinearWalk", "linear_walk", "source_coordinate_animation"]
 

@@ -32,7 +32,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 
 from resample_lib.functional.output_size import conv_output_size
-from resample_lib.functional.interpolation import pixel_scale, source_coordinates
+from resample_lib.functional.sampling_coordinates import pixel_scale, source_coordinates
 
 __all__ = ["draw_pixel_map", "draw_conv_windows", "draw_kernel_centres"]
 
