@@ -16,11 +16,6 @@ from the seed (paired across configurations, see :class:`~resample_lib.nn.denois
 batches and the noise from a ``torch.Generator`` seeded from the same seed, and the run executes with
 ``torch.set_num_threads(1)`` (restored afterwards), because a multi-threaded convolution may add its terms in a
 different order and so round differently.
-
-For the chapter, which imports this module as ``dn``, it also offers the network,
-:class:`~resample_lib.nn.denoising_unet.DenoisingUNet`, and the paired statistics that judge the sweep,
-:func:`~resample_lib.helpers.paired_statistics.paired_interval` and
-:func:`~resample_lib.helpers.paired_statistics.classify_difference`.
 """
 from __future__ import annotations
 
@@ -36,7 +31,6 @@ from torch import Tensor, nn
 
 from resample_lib.functional._validate import check_int
 from resample_lib.helpers.images import PHOTOS, photo
-from resample_lib.helpers.paired_statistics import classify_difference, paired_interval
 from resample_lib.nn.denoising_unet import DenoisingUNet
 from resample_lib.nn.resampling_block import check_generator
 
@@ -51,9 +45,6 @@ __all__ = [
     "shift_consistency",
     "train_sweep_run",
     # offered here for the chapter, defined elsewhere
-    "DenoisingUNet",
-    "paired_interval",
-    "classify_difference",
 ]
 
 
