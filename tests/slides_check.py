@@ -113,18 +113,13 @@ def main(root: str = "_build/slides") -> int:
     shots.mkdir(parents=True, exist_ok=True)
     failed = 0
     with offline_browser(site, 1280, 720) as (context, base, blocked):
-        for rel in ["index.html"] + decks:
-            if rel == "index.html":
-                page = context.new_page()
-                errors: list[str] = []
-                page.on("console", lambda m: m.type == "error" and errors.append(m.text[:200]))
-                page.goto(f"{base}/index.html", wait_until="networkidle")
-                page.close()
-                print(f"{'FAIL' if errors else 'ok  '} index.html: links {len(linked)} decks")
-                for e in errors:
-                    print(f"       - console error: {e}")
-                failed += bool(errors)
-                continue
+        errors: list[str] = []
+        open_page(context, f"{base}/index.html", errors).close()
+        print(f"{'FAIL' if errors else 'ok  '} index.html: links {len(linked)} decks")
+        for e in errors:
+            print(f"       - {e}")
+        failed += bool(errors)
+        for rel in decks:
             failed += bool(check_deck(context, base, rel, shots))
     print(f"screenshots in {shots}")
     failed += len(unlisted)

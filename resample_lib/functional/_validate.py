@@ -117,9 +117,6 @@ def opmath_dtype(dtype: torch.dtype) -> torch.dtype:
     return torch.float64 if dtype == torch.float64 else torch.float32
 
 
-# The name the modules imported before the checks were gathered here.
-check_input_rank = check_rank
-
 
 def check_non_empty_spatial(input: torch.Tensor, op: str) -> None:
     """Torch's rule for adaptive average pooling: H and W non-empty; the batch and the channels may be empty."""
