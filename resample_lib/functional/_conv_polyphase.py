@@ -12,7 +12,9 @@ Store each component channel-major with the whole batch stacked as one tall imag
 compute the output on the same grid: the shift becomes one flat offset, and all the pixels one tap reads form
 *one contiguous slice* of the flattened component. So each tap costs one matrix product
 ``(C_out, C_in) @ (C_in, N H_c W_c)``, read in place; grid positions that are not outputs (right of the last
-output column, below the last output row) are computed too and dropped.
+output column, below the last output row) are computed too and dropped. With fewer than 16 input channels per
+group those products are too thin to run fast, so the slices of all taps are stacked instead into one column matrix
+``(k_h k_w C_in, N H_c W_c)`` and multiplied once.
 
 A transposed convolution runs the same products the other way (the scatter view): tap :math:`(k_h, k_w)`
 multiplies the input by :math:`w[:, :, k_h, k_w]^\top` and adds the result, shifted by the same offset, into one

@@ -14,7 +14,8 @@ where :math:`x_p` is the input zero padded by :math:`p`. Along each axis the out
 
 :func:`conv2d_reference` is that formula as *im2col*: ``unfold`` copies every window into a column, and one
 matrix product with the flattened kernel does all the sums. :func:`conv2d` validates its arguments and runs
-the fast path of :mod:`resample_lib.functional._conv_polyphase` (one product per kernel tap, no columns).
+the fast path of :mod:`resample_lib.functional._conv_polyphase` (one product per kernel tap on a polyphase copy of the
+input, or one product of stacked slices when the channels are few).
 """
 from __future__ import annotations
 
